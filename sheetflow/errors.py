@@ -1,0 +1,37 @@
+"""Exceptions for when sheetflow cannot run at all.
+
+Problems in the data are findings (see ``findings.py``), never exceptions.
+"""
+
+
+class SheetflowError(Exception):
+    """Base class: sheetflow could not run. ``exit_code`` is what the CLI returns."""
+
+    exit_code = 3
+
+
+class WorkflowInvalid(SheetflowError):
+    """The workflow definition file is broken."""
+
+
+class RegisterNotFound(SheetflowError):
+    """The register file or sheet does not exist."""
+
+
+class HeaderMissing(SheetflowError):
+    """A required column header is missing from the register."""
+
+    def __init__(self, message: str, headers: list[str]):
+        super().__init__(message)
+        self.headers = headers
+
+
+class RegisterLocked(SheetflowError):
+    """The register is open in a spreadsheet program or held by another sync."""
+
+    # EX_TEMPFAIL: cron wrappers may retry later.
+    exit_code = 75
+
+
+class RegisterUnreadable(SheetflowError):
+    """The file is not a workbook sheetflow can read."""

@@ -1,0 +1,48 @@
+"""Plain data that crosses the line between the core and the backends.
+
+A backend reads sheets as rows of raw cell values and applies a ``Batch``; it knows
+nothing of workflows. The core turns sheets into register rows and back into a batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+Cell = str | int | float | bool | datetime | date | None
+Values = tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet as read: ``rows[0]`` is spreadsheet row 1."""
+
+    name: str
+    rows: tuple[Values, ...]
+
+
+@dataclass(frozen=True)
+class CellWrite:
+    sheet: str
+    row: int  # 1-based, as the spreadsheet numbers it
+    column: int  # 1-based
+    value: Cell
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Everything one sync writes, applied all at once or not at all.
+
+    Text values are written as text, never as formulas. Datetimes are naive, in the
+    register's time zone, and shown with ``datetime_format``.
+    """
+
+    writes: tuple[CellWrite, ...] = ()
+    appends: Mapping[str, tuple[Values, ...]] = field(default_factory=dict)
+    replacements: Mapping[str, tuple[Values, ...]] = field(default_factory=dict)
+    datetime_format: str = "dd/mm/yyyy hh:mm"
+
+    @property
+    def empty(self) -> bool:
+        return not (self.writes or any(self.appends.values()) or self.replacements)

@@ -1,0 +1,263 @@
+"""The workflow definition: an SOP as data, validated when loaded.
+
+The engine reads columns, statuses, transitions, checks and deadlines from here and
+nothing else; ``workflows/*.toml`` hold the definitions that ship with sheetflow.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from enum import StrEnum
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import WorkflowInvalid
+
+Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+Colour = Annotated[str, Field(pattern=r"^[0-9A-Fa-f]{6}$")]
+
+CONDITION = re.compile(
+    r"^(?:(?P<op>filled|empty|set|unset|urls):(?P<col>[a-z0-9_]+)"
+    r"|is:(?P<is_col>[a-z0-9_]+)=(?P<value>.+)"
+    r"|(?P<bare>valid|invalid|changed))$"
+)
+
+
+class ColumnType(StrEnum):
+    TEXT = "text"
+    DATE = "date"
+    DATETIME = "datetime"
+    WHOLE = "whole"
+    CHOICE = "choice"
+    FLAG = "flag"
+    URLS = "urls"
+    NARRATIVE = "narrative"
+
+
+class Group(StrEnum):
+    SUBMISSION = "submission"
+    REVIEW = "review"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Column(_Model):
+    key: Key
+    header: str = Field(min_length=1)
+    filled_by: Key
+    type: ColumnType
+    group: Group | None = None
+    choices: tuple[str, ...] = ()
+    min: int | None = None
+    min_length: int | None = Field(default=None, ge=1)
+    max_length: int | None = Field(default=None, ge=1)
+    not_after_today: bool = False
+    hidden: bool = False
+    width: float = Field(default=14, gt=0)
+
+    @model_validator(mode="after")
+    def _choices_match_type(self) -> Column:
+        if (self.type is ColumnType.CHOICE) != bool(self.choices):
+            raise ValueError("choices are given exactly for columns of type 'choice'")
+        return self
+
+    @property
+    def is_system(self) -> bool:
+        return self.filled_by == "system"
+
+
+class Status(_Model):
+    key: Key
+    label: str = Field(min_length=1)
+    colour: Colour
+    step: int | None = None
+    hint: str | None = None
+
+
+class Requirement(_Model):
+    condition: str
+    finding: str
+    column: Key
+
+
+class Transition(_Model):
+    id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    from_: tuple[Key, ...] = Field(alias="from")
+    to: Key
+    when: tuple[str, ...] = ()
+    requires: tuple[Requirement, ...] = ()
+    actor: Key
+    actor_column: Key | None = None
+    handover: bool = False
+    stamp: tuple[Key, ...] = ()
+    reset: tuple[Key, ...] = ()
+    clear: tuple[Key, ...] = ()
+    archive: Group | None = None
+    increment: Key | None = None
+    record_fingerprint: bool = False
+
+
+class Check(_Model):
+    finding: str
+    column: Key
+    in_: tuple[Key, ...] = Field(alias="in")
+    when: tuple[str, ...]
+    log: bool = False
+
+
+class Deadline(_Model):
+    stamp: Key
+    label: str
+    due: Key  # a date column, or "handover": the day of the latest hand-over
+    awaited_in: tuple[Key, ...] = ()
+
+
+class Sheets(_Model):
+    register_: str = Field(default="Register", alias="register")
+    history: str = "Riwayat"
+    recap: str = "Rekap"
+    guide: str = "Petunjuk"
+
+
+class Workflow(_Model):
+    id: str
+    title: str
+    sop_number: str
+    timezone: str
+    language: Literal["id", "en"] = "id"
+    number_format: str
+    datetime_format: str
+    date_format: str
+    sheets: Sheets = Sheets()
+    roles: dict[Key, str]
+    columns: tuple[Column, ...]
+    statuses: tuple[Status, ...]
+    transitions: tuple[Transition, ...]
+    checks: tuple[Check, ...] = ()
+    deadlines: tuple[Deadline, ...] = ()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @field_validator("number_format")
+    @classmethod
+    def _number_format_has_fields(cls, value: str) -> str:
+        try:
+            value.format(year=2024, seq=1)
+        except (KeyError, IndexError, ValueError):
+            raise ValueError("must use only {year} and {seq}") from None
+        return value
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> Workflow:
+        columns = {c.key for c in self.columns}
+        statuses = {s.key for s in self.statuses}
+        required_columns = {"register_no", "status", "notes", "fingerprint"}
+        problems = [f"columns: missing the system column '{k}'" for k in sorted(required_columns - columns)]
+        problems += [f"roles: unknown role '{c.filled_by}' in column '{c.key}'"
+                     for c in self.columns if c.filled_by not in self.roles]
+        for t in self.transitions:
+            where = f"transitions[{t.id}]"
+            problems += [f"{where}.from: unknown status '{s}'" for s in t.from_ if s not in statuses]
+            if t.to not in statuses:
+                problems.append(f"{where}.to: unknown status '{t.to}'")
+            if t.actor not in self.roles:
+                problems.append(f"{where}.actor: unknown role '{t.actor}'")
+            named = [*t.stamp, *t.reset, *t.clear, *filter(None, [t.actor_column, t.increment])]
+            problems += [f"{where}: unknown column '{k}'" for k in named if k not in columns]
+            conditions = [*t.when, *(r.condition for r in t.requires)]
+            problems += [f"{where}: {p}" for c in conditions for p in _condition_problems(c, columns)]
+        for i, check in enumerate(self.checks):
+            where = f"checks[{i}]"
+            problems += [f"{where}.in: unknown status '{s}'" for s in check.in_ if s not in statuses]
+            problems += [f"{where}: {p}" for c in check.when for p in _condition_problems(c, columns)]
+        for i, d in enumerate(self.deadlines):
+            if d.stamp not in columns:
+                problems.append(f"deadlines[{i}].stamp: unknown column '{d.stamp}'")
+            if d.due != "handover" and d.due not in columns:
+                problems.append(f"deadlines[{i}].due: unknown column '{d.due}'")
+        if not any(not t.from_ for t in self.transitions):
+            problems.append("transitions: none starts a new row (a transition with from = [])")
+        if len(columns) != len(self.columns) or len(statuses) != len(self.statuses):
+            problems.append("columns and statuses need unique keys")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    @cached_property
+    def column(self) -> dict[str, Column]:
+        return {c.key: c for c in self.columns}
+
+    @cached_property
+    def status(self) -> dict[str, Status]:
+        return {s.key: s for s in self.statuses}
+
+    @cached_property
+    def status_by_label(self) -> dict[str, Status]:
+        return {fold(s.label): s for s in self.statuses}
+
+    def group(self, group: Group) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.group is group)
+
+    @cached_property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def start(self) -> Transition:
+        return next(t for t in self.transitions if not t.from_)
+
+
+def _condition_problems(condition: str, columns: set[str]) -> list[str]:
+    match = CONDITION.match(condition)
+    if not match:
+        return [f"unknown condition '{condition}'"]
+    column = match["col"] or match["is_col"]
+    return [f"unknown column '{column}' in condition '{condition}'"] if column and column not in columns else []
+
+
+def fold(text: str) -> str:
+    """How headers and dropdown values are compared: case and outer spaces ignored."""
+    return " ".join(text.split()).casefold()
+
+
+def load_workflow(source: str | Path = "sop-010-2024") -> Workflow:
+    """Load a workflow by the name of a bundled definition or a path to a TOML file."""
+    path = Path(source)
+    if path.suffix == ".toml":
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise WorkflowInvalid(f"Cannot read workflow file {path}: {exc.strerror}") from exc
+    else:
+        bundled = resources.files(__package__) / "workflows" / f"{source}.toml"
+        if not bundled.is_file():
+            raise WorkflowInvalid(f"No bundled workflow named {source!r}")
+        text = bundled.read_text(encoding="utf-8")
+        path = Path(str(bundled))
+    try:
+        return Workflow.model_validate(tomllib.loads(text))
+    except tomllib.TOMLDecodeError as exc:
+        raise WorkflowInvalid(f"{path.name}: not valid TOML: {exc}") from exc
+    except ValidationError as exc:
+        raise WorkflowInvalid(f"{path.name}: {_describe(exc)}") from exc
+
+
+def _describe(exc: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(p) for p in err['loc']) or 'definition'}: {err['msg']}" for err in exc.errors()
+    )
