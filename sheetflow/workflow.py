@@ -80,6 +80,7 @@ class Status(_Model):
     colour: Colour
     step: int | None = None
     hint: str | None = None
+    shows_findings: bool = False
 
 
 class Requirement(_Model):

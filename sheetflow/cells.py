@@ -1,0 +1,187 @@
+"""Reading what people type into cells.
+
+Each parser takes a raw cell value exactly as the backend read it and returns the
+parsed value or an ``Unreadable`` naming the problem. Nothing here guesses: a value
+that matches no accepted form is unreadable, and the finding quotes it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from urllib.parse import urlsplit
+
+import regex
+
+from .table import Cell
+
+# Excel and Sheets count serial days from 1899-12-30 (Lotus 1-2-3's leap-year bug).
+SERIAL_EPOCH = date(1899, 12, 30)
+MAX_SERIAL = 2_958_465  # 9999-12-31
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("januari", "jan"),
+            ("februari", "feb", "pebruari", "peb"),
+            ("maret", "mar"),
+            ("april", "apr"),
+            ("mei",),
+            ("juni", "jun"),
+            ("juli", "jul"),
+            ("agustus", "agu", "agt", "ags"),
+            ("september", "sep", "sept"),
+            ("oktober", "okt"),
+            ("november", "nov", "nop", "nopember"),
+            ("desember", "des"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+
+TRUE_WORDS = {"ya", "y", "true", "benar", "1", "✓", "✔"}
+FALSE_WORDS = {"tidak", "t", "false", "salah", "0"}
+
+# Pasted text from chat apps and word processors carries these; they are not content.
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+SPACES = re.compile(r"[\s\u00a0\u2007\u202f]+")
+
+NUMERIC_DATE = re.compile(r"^(\d{1,2})([/\-.])(\d{1,2})\2(\d{4})$")
+ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+WORD_DATE = re.compile(r"^(\d{1,2})\s+([^\W\d]+)\.?\s+(\d{4})$")
+# "5.0" and "5,0" are whole; "1.000" is not read (a thousand, or one?): a finding.
+WHOLE = re.compile(r"^([+-]?\d+)(?:[.,]0)?$")
+GRAPHEME = regex.compile(r"\X")
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A value that is not any accepted form; ``code`` names the finding."""
+
+    code: str
+    params: dict[str, object] = field(default_factory=dict)
+
+
+def text(raw: Cell) -> str:
+    """The cell as text, with invisible characters removed and line ends unified."""
+    if raw is None:
+        return ""
+    if isinstance(raw, datetime | date):
+        return raw.isoformat()
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    return str(raw).translate(INVISIBLE).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def squash(raw: Cell) -> str:
+    """``text`` with every run of spaces (non-breaking ones too) made one space."""
+    return SPACES.sub(" ", text(raw)).strip()
+
+
+def is_blank(raw: Cell) -> bool:
+    return raw is None or raw is False or squash(raw) == ""
+
+
+def length(raw: Cell) -> int:
+    """Characters as a reader counts them: an emoji with a skin tone is one."""
+    return len(GRAPHEME.findall(unicodedata.normalize("NFC", text(raw).strip())))
+
+
+def parse_date(raw: Cell) -> date | Unreadable:
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        if not 1 <= raw <= MAX_SERIAL:
+            return Unreadable("date-unreadable")
+        return SERIAL_EPOCH + timedelta(days=int(raw))
+    value = squash(raw).casefold()
+    if match := NUMERIC_DATE.match(value):
+        day, _, month, year = match.groups()
+    elif match := ISO_DATE.match(value):
+        year, month, day = match.groups()
+    elif (match := WORD_DATE.match(value)) and match[2] in MONTHS:
+        day, month, year = match[1], MONTHS[match[2]], match[3]
+    else:
+        return Unreadable("date-unreadable")
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return Unreadable("date-impossible")
+
+
+def parse_datetime(raw: Cell) -> datetime | None:
+    """A timestamp sync wrote earlier (a real date-time, or a serial number)."""
+    if isinstance(raw, datetime):
+        return raw.replace(tzinfo=None, microsecond=0)
+    if isinstance(raw, int | float) and not isinstance(raw, bool) and 1 <= raw <= MAX_SERIAL:
+        moment = datetime.combine(SERIAL_EPOCH, datetime.min.time()) + timedelta(days=raw)
+        # Serial fractions carry float noise; timestamps are kept to the second.
+        return (moment + timedelta(milliseconds=500)).replace(microsecond=0)
+    return None
+
+
+def parse_flag(raw: Cell) -> bool | Unreadable:
+    if isinstance(raw, bool):
+        return raw
+    if raw is None:
+        return False
+    if isinstance(raw, int | float):
+        if raw in (0, 1):
+            return bool(raw)
+        return Unreadable("flag-unreadable")
+    word = squash(raw).casefold()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS or word == "":
+        return False
+    return Unreadable("flag-unreadable")
+
+
+def parse_choice(raw: Cell, choices: tuple[str, ...]) -> str | Unreadable | None:
+    """The matching dropdown value (case and spaces folded), or None when blank."""
+    value = squash(raw).casefold()
+    if not value:
+        return None
+    for choice in choices:
+        if squash(choice).casefold() == value:
+            return choice
+    return Unreadable("choice-unknown", {"choices": ", ".join(choices)})
+
+
+def parse_whole(raw: Cell) -> int | Unreadable:
+    if isinstance(raw, bool):
+        return Unreadable("whole-unreadable")
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, float):
+        return int(raw) if raw.is_integer() else Unreadable("whole-unreadable")
+    if match := WHOLE.match(squash(raw)):
+        return int(match[1])
+    return Unreadable("whole-unreadable")
+
+
+def parse_urls(raw: Cell) -> tuple[str, ...] | Unreadable:
+    """One http(s) URL per line; blank lines are ignored, anything else is not."""
+    urls = tuple(line for line in (SPACES.sub(" ", part).strip() for part in text(raw).split("\n")) if line)
+    if not urls:
+        return Unreadable("urls-missing")
+    for url in urls:
+        if not is_url(url):
+            return Unreadable("url-invalid", {"line": url})
+    return urls
+
+
+def is_url(value: str) -> bool:
+    if " " in value:
+        return False
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and "." in parts.netloc.rsplit("@", 1)[-1]

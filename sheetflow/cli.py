@@ -1,0 +1,115 @@
+"""The ``sheetflow`` command: each subcommand parses its options and calls one library function."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from functools import wraps
+from typing import Any
+
+import click
+
+from . import report
+from .api import check_register, init_register, run_demo, sync_register
+from .errors import SheetflowError
+from .messages import render
+
+
+def _parse_now(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an ISO date-time such as 2024-07-03T15:00+07:00") from None
+
+
+def output_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--lang, --now, --quiet and --json, shared by the commands that sync."""
+
+    @click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True,
+                  help="Language of the messages printed.")
+    @click.option("--now", callback=_parse_now, metavar="ISO-DATETIME",
+                  help="The clock for this run (back-fills, tests); without a zone, the register's zone.")
+    @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors (for cron).")
+    @click.option("--json", "as_json", is_flag=True, help="Print the full report as JSON.")
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return command(*args, **kwargs)
+
+    return wrapper
+
+
+def _fail_cleanly(command: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except SheetflowError as exc:
+            click.echo(f"sheetflow: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper
+
+
+def _print(result: Any, lang: str, quiet: bool, as_json: bool, text: Callable[[Any, str], str]) -> None:
+    if as_json:
+        click.echo(json.dumps(report.as_json(result, lang), ensure_ascii=False, indent=2))
+    elif not quiet:
+        click.echo(text(result, lang))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="sheetflow")
+def cli() -> None:
+    """Turn a spreadsheet into a working approval register (SOP 010/2024 and others)."""
+
+
+@cli.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@_fail_cleanly
+def init(path: str) -> None:
+    """Create a new, empty register at PATH from the template."""
+    created = init_register(path)
+    click.echo(render("out-initialised", "id", path=created))
+
+
+@cli.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--exit-code", is_flag=True, help="Exit 1 when sync would change something (like git diff).")
+@output_options
+@_fail_cleanly
+def check(path: str, exit_code: bool, lang: str, now: datetime | None, quiet: bool, as_json: bool) -> None:
+    """Dry run: show per row what sync would change and why. Writes nothing."""
+    result = check_register(path, now=now)
+    _print(result, lang, quiet, as_json, report.details)
+    if exit_code and result.plan.changed:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@output_options
+@_fail_cleanly
+def sync(path: str, lang: str, now: datetime | None, quiet: bool, as_json: bool) -> None:
+    """Validate every row against the SOP, advance statuses and write notes, times and history."""
+    result = sync_register(path, now=now)
+    _print(result, lang, quiet, as_json, report.summary)
+
+
+@cli.command()
+@click.argument("directory", default="sheetflow-demo", type=click.Path(file_okay=False))
+@output_options
+@_fail_cleanly
+def demo(directory: str, lang: str, now: datetime | None, quiet: bool, as_json: bool) -> None:
+    """Copy the bundled demo register into DIRECTORY and sync it."""
+    result = run_demo(directory, now=now)
+    _print(result, lang, quiet, as_json, report.details)
+    if not (quiet or as_json):
+        click.echo(render("out-demo", lang, path=result.source))
+
+
+def main() -> None:
+    cli(prog_name="sheetflow")

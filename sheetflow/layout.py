@@ -1,0 +1,104 @@
+"""Where each column sits: found by header text, never by position.
+
+Turns the sheets a backend read into register rows and history entries, and a plan
+back into one ``Batch`` of cell writes and appended history rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from . import cells
+from .errors import HeaderMissing, RegisterNotFound
+from .history_headers import HISTORY_HEADERS
+from .sync import HistoryEntry, Plan, RegisterRow
+from .table import Batch, CellWrite, Sheet, Values
+from .workflow import Workflow, fold
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Column key -> 1-based column number in the register sheet."""
+
+    positions: Mapping[str, int]
+
+    @classmethod
+    def locate(cls, header_row: Values, workflow: Workflow) -> Layout:
+        found: dict[str, list[int]] = {}
+        for number, header in enumerate(header_row, start=1):
+            found.setdefault(fold(cells.text(header)), []).append(number)
+        missing = [c.header for c in workflow.columns if fold(c.header) not in found]
+        if missing:
+            raise HeaderMissing(
+                f"Kolom wajib tidak ditemukan di baris 1 sheet {workflow.sheets.register_}: "
+                f"{', '.join(missing)}. Tambahkan judul kolom itu (urutan bebas); tidak ada yang ditulis.",
+                missing,
+            )
+        doubled = [c.header for c in workflow.columns if len(found[fold(c.header)]) > 1]
+        if doubled:
+            raise HeaderMissing(
+                f"Judul kolom muncul lebih dari sekali di sheet {workflow.sheets.register_}: {', '.join(doubled)}. "
+                "Hapus atau ganti nama salah satunya; tidak ada yang ditulis.",
+                doubled,
+            )
+        return cls({c.key: found[fold(c.header)][0] for c in workflow.columns})
+
+
+def read_register(sheets: Mapping[str, Sheet], workflow: Workflow) -> tuple[Layout, list[RegisterRow]]:
+    name = workflow.sheets.register_
+    sheet = sheets.get(name)
+    if sheet is None:
+        raise RegisterNotFound(
+            f"Sheet '{name}' tidak ditemukan. Kembalikan nama sheet itu, atau buat register baru dengan sheetflow init."
+        )
+    layout = Layout.locate(sheet.rows[0] if sheet.rows else (), workflow)
+    rows = [
+        RegisterRow(number, {key: _at(values, pos) for key, pos in layout.positions.items()})
+        for number, values in enumerate(sheet.rows[1:], start=2)
+    ]
+    return layout, rows
+
+
+def read_history(sheets: Mapping[str, Sheet], workflow: Workflow) -> list[HistoryEntry]:
+    sheet = sheets.get(workflow.sheets.history)
+    if sheet is None or not sheet.rows:
+        return []
+    # Riwayat is sync's own sheet, but people may still widen or reorder it.
+    where = {fold(cells.text(h)): i for i, h in enumerate(sheet.rows[0], start=1)}
+    positions = [where.get(fold(h), 0) for h in HISTORY_HEADERS]
+    entries = []
+    for values in sheet.rows[1:]:
+        time, number, *rest = (_at(values, p) if p else None for p in positions)
+        when = cells.parse_datetime(time)
+        if when is None or cells.is_blank(number):
+            continue
+        entries.append(HistoryEntry(when, cells.squash(number), *(cells.text(v) for v in rest)))
+    return entries
+
+
+def to_batch(plan: Plan, layout: Layout, workflow: Workflow, recap: Sequence[Values] | None = None) -> Batch:
+    sheet = workflow.sheets.register_
+    writes = tuple(
+        CellWrite(sheet, change.row, layout.positions[change.column], change.new)
+        for change in plan.changes
+    )
+    history = tuple(history_values(e) for e in plan.history)
+    return Batch(
+        writes=writes,
+        appends={workflow.sheets.history: history} if history else {},
+        replacements={workflow.sheets.recap: tuple(recap)} if recap is not None else {},
+        datetime_format=workflow.datetime_format,
+    )
+
+
+def history_values(entry: HistoryEntry) -> Values:
+    return (
+        entry.time, entry.register_no, entry.from_status, entry.to_status, entry.role, entry.name,
+        entry.reason, entry.fingerprint, entry.code, entry.archive,
+    )
+
+
+def _at(values: Values, position: int) -> object:
+    return values[position - 1] if position <= len(values) else None
+

@@ -1,0 +1,210 @@
+"""The one catalogue of words sheetflow says to people, in Indonesian and English.
+
+Findings, history reasons, hints and timeliness phrases are rendered from here by
+code; ``{header}`` and ``{value}`` are filled from the finding.
+"""
+
+from __future__ import annotations
+
+from string import Formatter
+
+LANGUAGES = ("id", "en")
+
+CATALOGUE: dict[str, dict[str, str]] = {
+    # ---- step-1 rules and unreadable cells
+    "required-missing": {
+        "id": "{header} wajib diisi.",
+        "en": "{header} must be filled in.",
+    },
+    "date-unreadable": {
+        "id": "{header} '{value}' bukan tanggal yang dikenali; tulis seperti 3 Juli 2024 atau 03/07/2024.",
+        "en": "{header} '{value}' is not a date sheetflow can read; write it like 3 Juli 2024 or 03/07/2024.",
+    },
+    "date-impossible": {
+        "id": "{header} '{value}' tidak ada di kalender; periksa tanggal dan bulannya.",
+        "en": "{header} '{value}' is not on the calendar; check the day and the month.",
+    },
+    "date-in-future": {
+        "id": "{header} {date} belum tiba; dokumentasi diserahkan setelah kegiatan berlangsung.",
+        "en": "{header} {date} has not come yet; documentation is handed over after the activity.",
+    },
+    "whole-unreadable": {
+        "id": "{header} '{value}' bukan bilangan bulat; tulis angkanya, misalnya 5.",
+        "en": "{header} '{value}' is not a whole number; write the number, for example 5.",
+    },
+    "whole-too-small": {
+        "id": "{header} {value}: minimal {min}. Lengkapi dokumentasi hingga minimal {min}.",
+        "en": "{header} {value}: at least {min} are needed. Add documentation up to at least {min}.",
+    },
+    "choice-unknown": {
+        "id": "{header} '{value}' bukan pilihan yang tersedia; pilih salah satu: {choices}.",
+        "en": "{header} '{value}' is not one of the choices; pick one of: {choices}.",
+    },
+    "flag-unreadable": {
+        "id": "{header} '{value}' tidak dikenali; isi Ya atau centang kotaknya, atau kosongkan.",
+        "en": "{header} '{value}' is not understood; write Ya or tick the box, or leave it empty.",
+    },
+    "urls-missing": {
+        "id": "{header} wajib berisi minimal satu tautan http(s), satu per baris.",
+        "en": "{header} must hold at least one http(s) link, one per line.",
+    },
+    "url-invalid": {
+        "id": "{header}: '{line}' bukan tautan http(s); tulis satu tautan per baris, tanpa teks lain.",
+        "en": "{header}: '{line}' is not an http(s) link; write one link per line and nothing else.",
+    },
+    "narrative-too-short": {
+        "id": "{header} baru {length} karakter; tulis minimal {min} karakter atau tempel tautan ke dokumen narasi.",
+        "en": "{header} is only {length} characters; write at least {min} or paste a link to the document.",
+    },
+    "text-too-long": {
+        "id": "{header} {length} karakter; maksimal {max} karakter. Persingkat {excess} karakter.",
+        "en": "{header} is {length} characters; at most {max} characters. Shorten it by {excess}.",
+    },
+    # ---- refusals and breaches
+    "reject-without-response": {
+        "id": "Keputusan TOLAK belum dicatat: isi {header} dengan alasan dan saran perbaikan.",
+        "en": "The TOLAK decision is not recorded yet: fill in {header} with the reasons and what to fix.",
+    },
+    "approve-without-signoff": {
+        "id": "Keputusan TERIMA belum dicatat: isi {header} (siapa yang menyetujui).",
+        "en": "The TERIMA decision is not recorded yet: fill in {header} (who signed off).",
+    },
+    "decision-without-reviewer": {
+        "id": "Keputusan belum dicatat: isi Pemeriksa (nama yang memeriksa) terlebih dahulu.",
+        "en": "The decision is not recorded yet: fill in Pemeriksa (the reviewer's name) first.",
+    },
+    "decision-not-handed-over": {
+        "id": "Keputusan belum dapat dicatat: konten belum diserahkan dan lengkap.",
+        "en": "The decision cannot be recorded: the content is not handed over and complete.",
+    },
+    "upload-before-approval": {
+        "id": "PELANGGARAN SOP: {header} diisi sebelum konten disetujui. Unggahan harus menunggu persetujuan.",
+        "en": "BREACH OF THE SOP: {header} is filled before the content was approved. Uploads wait for approval.",
+    },
+    "changed-after-upload": {
+        "id": "Konten diubah setelah diunggah; unggahan tidak berubah. Periksa apakah unggahan perlu disunting.",
+        "en": "The content changed after it was uploaded; the post did not. Check whether it needs editing.",
+    },
+    "upload-links-invalid": {
+        "id": "{header} '{value}' bukan tautan http(s) yang benar; status tetap Disetujui sampai diperbaiki.",
+        "en": "{header} '{value}' is not a proper http(s) link; the status stays Disetujui until fixed.",
+    },
+    "renumbered": {
+        "id": "Baris ini salinan dari {original}; diberi nomor baru {number} dan diproses sebagai konten baru.",
+        "en": "This row is a copy of {original}; it got the new number {number} and is treated as new content.",
+    },
+    "status-restored": {
+        "id": "Status '{value}' diketik manual dan tidak sesuai riwayat; dikembalikan ke {status}.",
+        "en": "Status '{value}' was typed by hand and is not supported by the history; restored to {status}.",
+    },
+    # ---- history reasons, one per transition id
+    "transition-create": {"id": "Baris baru dicatat.", "en": "New row recorded."},
+    "transition-hand-over-incomplete": {
+        "id": "Diserahkan, tetapi belum memenuhi syarat langkah 1.",
+        "en": "Handed over, but step 1's requirements are not met.",
+    },
+    "transition-hand-over": {"id": "Diserahkan lengkap dan diterima.", "en": "Handed over complete and received."},
+    "transition-fixed": {"id": "Diperbaiki dan diterima.", "en": "Fixed and received."},
+    "transition-withdrawn": {"id": "Penyerahan dibatalkan.", "en": "Hand-over withdrawn."},
+    "transition-broken-while-waiting": {
+        "id": "Konten diubah dan tidak lagi memenuhi syarat langkah 1.",
+        "en": "The content changed and no longer meets step 1's requirements.",
+    },
+    "transition-take-for-review": {"id": "Mulai diperiksa.", "en": "Review started."},
+    "transition-reject": {"id": "Keputusan TOLAK.", "en": "Decision: TOLAK."},
+    "transition-approve": {"id": "Keputusan TERIMA.", "en": "Decision: TERIMA."},
+    "transition-resubmit": {
+        "id": "Diserahkan ulang setelah ditolak; keputusan lama diarsipkan.",
+        "en": "Handed over again after rejection; the old decision is archived.",
+    },
+    "transition-approval-revoked": {
+        "id": "Persetujuan dicabut: konten diubah setelah disetujui; keputusan lama diarsipkan.",
+        "en": "Approval revoked: the content changed after approval; the old decision is archived.",
+    },
+    "transition-publish": {"id": "Diunggah ke media sosial.", "en": "Uploaded to social media."},
+    # ---- what to do next, per status
+    "hint-draft": {
+        "id": "Lengkapi kolom pengajuan, lalu isi Serahkan dengan Ya.",
+        "en": "Complete the submission columns, then set Serahkan to Ya.",
+    },
+    "hint-waiting-review": {
+        "id": "Menunggu Tim Pertimbangan: isi Pemeriksa untuk mulai memeriksa.",
+        "en": "Waiting for the reviewers: fill in Pemeriksa to start the review.",
+    },
+    "hint-in-review": {
+        "id": "Sedang diperiksa: isi Keputusan (TERIMA/TOLAK) beserta Disetujui Oleh atau Tanggapan Tertulis.",
+        "en": "Under review: fill in Keputusan (TERIMA/TOLAK) with Disetujui Oleh or Tanggapan Tertulis.",
+    },
+    "hint-rejected": {
+        "id": "Ditolak: baca Tanggapan Tertulis, perbaiki konten, lalu isi Serahkan dengan Ya lagi.",
+        "en": "Rejected: read Tanggapan Tertulis, revise the content, then set Serahkan to Ya again.",
+    },
+    "hint-approved": {
+        "id": "Disetujui: Admin Medsos mengunggah dan mengisi Tautan Unggahan.",
+        "en": "Approved: the social-media admin uploads it and fills in Tautan Unggahan.",
+    },
+    # ---- timeliness
+    "on-time": {"id": "Tepat waktu", "en": "On time"},
+    "late": {"id": "Terlambat: {steps}", "en": "Late: {steps}"},
+    "pending": {"id": "belum {step}", "en": "not yet {step}"},
+    # ---- recap sheet
+    "recap-title": {"id": "Rekap {title}", "en": "Recap: {title}"},
+    "recap-status": {"id": "Status", "en": "Status"},
+    "recap-count": {"id": "Jumlah", "en": "Count"},
+    "recap-month": {"id": "Bulan Kegiatan", "en": "Activity month"},
+    "recap-total": {"id": "Total", "en": "Total"},
+    "recap-on-time": {"id": "Tepat waktu (%)", "en": "On time (%)"},
+    "recap-undated": {"id": "Tanpa tanggal", "en": "No date"},
+    # ---- command output
+    "out-synced": {"id": "{source}: sync selesai pada {now}.", "en": "{source}: synced at {now}."},
+    "out-checked": {
+        "id": "{source}: pemeriksaan (tidak ada yang ditulis) pada {now}.",
+        "en": "{source}: dry run (nothing written) at {now}.",
+    },
+    "out-nothing": {"id": "Tidak ada yang berubah.", "en": "Nothing changed."},
+    "out-would-nothing": {"id": "Sync tidak akan mengubah apa pun.", "en": "Sync would change nothing."},
+    "out-changed": {
+        "id": "Berubah: {rows} baris, {cells} sel, {history} baris Riwayat.",
+        "en": "Changed: {rows} rows, {cells} cells, {history} history rows.",
+    },
+    "out-would-change": {
+        "id": "Akan berubah: {rows} baris, {cells} sel, {history} baris Riwayat.",
+        "en": "Would change: {rows} rows, {cells} cells, {history} history rows.",
+    },
+    "out-attention": {
+        "id": "{rows} baris perlu perhatian (lihat Catatan Sistem).",
+        "en": "{rows} rows need attention (see Catatan Sistem).",
+    },
+    "out-status": {"id": "Status", "en": "Status"},
+    "out-rows": {"id": "Baris", "en": "Rows"},
+    "out-row": {"id": "Baris {row}", "en": "Row {row}"},
+    "out-cells": {"id": "ubah", "en": "changes"},
+    "out-history": {"id": "riwayat", "en": "history"},
+    "out-finding": {"id": "temuan", "en": "finding"},
+    "out-new": {"id": "(baru)", "en": "(new)"},
+    "out-initialised": {
+        "id": "Register baru dibuat: {path}. Buka dengan Excel atau LibreOffice dan baca sheet Petunjuk.",
+        "en": "New register created: {path}. Open it in Excel or LibreOffice and read the Petunjuk sheet.",
+    },
+    "out-demo": {
+        "id": "Register demo disalin ke {path} dan disinkronkan. Buka berkas itu untuk melihat hasilnya.",
+        "en": "The demo register was copied to {path} and synced. Open it to see the result.",
+    },
+}
+
+MONTHS = {
+    "id": ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+           "November", "Desember"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"),
+}
+
+
+def render(code: str, lang: str, **params: object) -> str:
+    entry = CATALOGUE[code]
+    template = entry.get(lang, entry["id"])
+    return template.format_map({name: params.get(name, "") for name in _fields(template)})
+
+
+def _fields(template: str) -> list[str]:
+    return [name for _, name, _, _ in Formatter().parse(template) if name]

@@ -1,0 +1,93 @@
+"""How a sync result reads on a terminal, or as JSON for other programs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import cells
+from .api import SyncResult
+from .messages import render
+
+
+def summary(result: SyncResult, lang: str) -> str:
+    """One screen after sync: rows per status and what changed."""
+    lines = [_title(result, lang), ""]
+    counts = result.counts()
+    width = max(len(label) for label in counts)
+    lines.append(f"{render('out-status', lang):<{width}}  {render('out-rows', lang):>5}")
+    lines += [f"{label:<{width}}  {count:>5}" for label, count in counts.items()]
+    lines += ["", _totals(result, lang)]
+    attention = sum(1 for r in result.plan.rows if any(f.severity == "error" for f in r.findings))
+    if attention:
+        lines.append(render("out-attention", lang, rows=attention))
+    return "\n".join(lines)
+
+
+def details(result: SyncResult, lang: str) -> str:
+    """Per row, what sync would change and why (for ``check``)."""
+    wf = result.workflow
+    headers = {c.key: c.header for c in wf.columns}
+    lines = [_title(result, lang), ""]
+    for row in result.plan.rows:
+        if not (row.changes or row.history or row.findings):
+            continue
+        before = wf.status[row.before].label if row.before else render("out-new", lang)
+        after = wf.status[row.after].label
+        move = before if before == after else f"{before} → {after}"
+        lines.append(f"{render('out-row', lang, row=row.row)} · {row.register_no} · {move}")
+        if row.changes:
+            changed = ", ".join(headers[c.column] for c in row.changes)
+            lines.append(f"    {render('out-cells', lang)}: {changed}")
+        for entry in row.history:
+            lines.append(f"    {render('out-history', lang)}: {entry.from_status or '—'} → {entry.to_status}: "
+                         f"{entry.reason}")
+        for finding in row.findings:
+            lines.append(f"    {render('out-finding', lang)}: {finding.message(lang)}")
+    lines.append(_totals(result, lang))
+    return "\n".join(lines)
+
+
+def as_json(result: SyncResult, lang: str) -> dict[str, Any]:
+    wf = result.workflow
+    return {
+        "source": result.source,
+        "now": result.now.isoformat(),
+        "applied": result.applied,
+        "changed": result.plan.changed,
+        "counts": result.counts(),
+        "rows": [
+            {
+                "row": r.row,
+                "register_no": r.register_no,
+                "before": wf.status[r.before].label if r.before else None,
+                "after": wf.status[r.after].label,
+                "changes": [
+                    {"column": wf.column[c.column].header, "old": _plain(c.old), "new": _plain(c.new)}
+                    for c in r.changes
+                ],
+                "history": [
+                    {"from": e.from_status, "to": e.to_status, "code": e.code, "reason": e.reason} for e in r.history
+                ],
+                "findings": [f.as_dict(lang) for f in r.findings],
+            }
+            for r in result.plan.rows
+        ],
+    }
+
+
+def _title(result: SyncResult, lang: str) -> str:
+    local = result.now.astimezone(result.workflow.tz).strftime("%d/%m/%Y %H:%M %Z")
+    return render("out-checked" if result.dry_run else "out-synced", lang, source=result.source, now=local)
+
+
+def _totals(result: SyncResult, lang: str) -> str:
+    plan = result.plan
+    if not plan.changed:
+        return render("out-would-nothing" if result.dry_run else "out-nothing", lang)
+    rows = sum(1 for r in plan.rows if r.changes or r.history)
+    code = "out-would-change" if result.dry_run else "out-changed"
+    return render(code, lang, rows=rows, cells=len(plan.changes), history=len(plan.history))
+
+
+def _plain(value: object) -> object:
+    return value if value is None or isinstance(value, bool | int | float) else cells.text(value)

@@ -1,0 +1,385 @@
+"""The planner: register rows, their history and the time in; cell changes, history
+entries and findings out. Pure: it reads no file and writes nothing.
+
+A row's status comes from its history (the last ``Ke`` logged for its number), not
+from the ``Status`` cell, which is only what people see; a cell that disagrees was
+typed by hand and is restored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from . import cells, messages
+from .findings import Finding, Severity
+from .table import Cell
+from .timeliness import timeliness
+from .validate import field_findings, submission_findings
+from .workflow import CONDITION, Check, ColumnType, Transition, Workflow, fold
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    number: int  # the spreadsheet's row number
+    values: Mapping[str, Cell]  # column key -> raw cell value
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One ``Riwayat`` row. Statuses are stored as their labels, as people read them."""
+
+    time: datetime
+    register_no: str
+    from_status: str
+    to_status: str
+    role: str
+    name: str
+    reason: str
+    fingerprint: str
+    code: str
+    archive: str = ""
+
+
+@dataclass(frozen=True)
+class CellChange:
+    row: int
+    column: str  # column key
+    old: Cell
+    new: Cell
+
+
+@dataclass(frozen=True)
+class RowOutcome:
+    row: int
+    register_no: str
+    before: str | None  # status key before this run; None for a new row
+    after: str
+    values: Mapping[str, Cell]  # the row as it stands after the run
+    changes: tuple[CellChange, ...]
+    findings: tuple[Finding, ...]
+    history: tuple[HistoryEntry, ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    rows: tuple[RowOutcome, ...]
+
+    @property
+    def changes(self) -> list[CellChange]:
+        return [c for r in self.rows for c in r.changes]
+
+    @property
+    def history(self) -> list[HistoryEntry]:
+        return [e for r in self.rows for e in r.history]
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for r in self.rows for f in r.findings]
+
+    @property
+    def changed(self) -> bool:
+        return any(r.changes or r.history for r in self.rows)
+
+
+def plan(rows: Sequence[RegisterRow], history: Sequence[HistoryEntry], now: datetime, workflow: Workflow) -> Plan:
+    """What one sync does to the register at ``now`` (an aware datetime)."""
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    local = now.astimezone(workflow.tz).replace(tzinfo=None, microsecond=0)
+    past = _Past(history, workflow)
+    numbers = _Numbering(workflow, [r.values.get("register_no") for r in rows], past.numbers)
+    seen: set[str] = set()
+    outcomes = []
+    for row in rows:
+        if not _has_content(row.values, workflow):
+            continue
+        outcome = _RowRun(row, workflow, past, local).run(numbers, seen)
+        outcomes.append(outcome)
+    return Plan(tuple(outcomes))
+
+
+def fingerprint(values: Mapping[str, Cell], workflow: Workflow) -> str:
+    """The submission as it stands, so an edit after a decision can be told."""
+    parts = []
+    for column in workflow.columns:
+        if column.group is None or column.group.value != "submission":
+            continue
+        raw = values.get(column.key)
+        parsed: object = raw
+        if column.type is ColumnType.DATE:
+            parsed = cells.parse_date(raw)
+        elif column.type is ColumnType.WHOLE:
+            parsed = cells.parse_whole(raw)
+        shown = parsed.isoformat() if isinstance(parsed, date) else str(parsed) if isinstance(parsed, int) else None
+        parts.append(shown if shown is not None else cells.text(raw).strip())
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+def _has_content(values: Mapping[str, Cell], workflow: Workflow) -> bool:
+    return any(not cells.is_blank(values.get(c.key)) for c in workflow.columns if not c.is_system)
+
+
+class _Past:
+    """What the history says about each register number."""
+
+    def __init__(self, entries: Iterable[HistoryEntry], workflow: Workflow):
+        recording = {t.id for t in workflow.transitions if t.record_fingerprint}
+        handovers = {t.id for t in workflow.transitions if t.handover}
+        self.status: dict[str, str] = {}
+        self.decision_fingerprint: dict[str, str] = {}
+        self.handover: dict[str, datetime] = {}
+        self.logged: set[tuple[str, str, str]] = set()
+        self.numbers: list[str] = []
+        for e in entries:
+            self.numbers.append(e.register_no)
+            status = workflow.status_by_label.get(fold(e.to_status))
+            if status:
+                self.status[e.register_no] = status.key
+            if e.code in recording:
+                self.decision_fingerprint[e.register_no] = e.fingerprint
+            if e.code in handovers:
+                self.handover[e.register_no] = e.time
+            self.logged.add((e.register_no, e.code, e.fingerprint))
+
+
+class _Numbering:
+    """``No. Register``: per activity year, running on, never reused (the history
+    remembers numbers of rows since deleted)."""
+
+    def __init__(self, workflow: Workflow, in_rows: Iterable[Cell], in_history: Iterable[str]):
+        self.format = workflow.number_format
+        pattern = re.escape(self.format)
+        pattern = re.sub(r"\\\{year\\\}", r"(?P<year>\\d{4})", pattern)
+        pattern = re.sub(r"\\\{seq[^}]*\\\}", r"(?P<seq>\\d+)", pattern)
+        self.pattern = re.compile(f"^{pattern}$")
+        self.last: dict[int, int] = {}
+        for number in [*map(cells.squash, in_rows), *in_history]:
+            if match := self.pattern.match(number):
+                year = int(match["year"])
+                self.last[year] = max(self.last.get(year, 0), int(match["seq"]))
+
+    def next(self, year: int) -> str:
+        self.last[year] = self.last.get(year, 0) + 1
+        return self.format.format(year=year, seq=self.last[year])
+
+
+@dataclass
+class _RowRun:
+    row: RegisterRow
+    workflow: Workflow
+    past: _Past
+    now: datetime  # naive, in the register's time zone
+    values: dict[str, Cell] = field(init=False)
+    number: str = ""
+    renumbered: bool = False
+    findings: list[Finding] = field(default_factory=list)
+    entries: list[HistoryEntry] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.values = dict(self.row.values)
+
+    # ------------------------------------------------------------------ the run
+    def run(self, numbers: _Numbering, seen: set[str]) -> RowOutcome:
+        wf = self.workflow
+        typed_status = cells.squash(self.values.get("status"))
+        original = cells.squash(self.values.get("register_no"))
+        if not original or original in seen:
+            self._renumber(numbers, original)
+        else:
+            self.number = original
+        seen.add(self.number)
+
+        self.content = fingerprint(self.values, wf)
+        self.problems = submission_findings(self.row.number, self.values, wf, self.now.date())
+        self.decision_fingerprint = self.past.decision_fingerprint.get(self.number)
+        self.latest_handover = self.past.handover.get(self.number)
+
+        state = None if self.renumbered else self.past.status.get(self.number)
+        before = state
+        if state is None:
+            state = self._take(wf.start, None)
+        typed_by_hand = typed_status or before is not None
+        if typed_by_hand and not self.renumbered and fold(typed_status) != fold(wf.status[state].label):
+            self._restore(typed_status, state)
+        state = self._advance(state)
+        self._check(state)
+        self.findings += field_findings(self.row.number, self.values, wf, self.now.date())
+        self._show(state)
+        return RowOutcome(
+            row=self.row.number,
+            register_no=self.number,
+            before=before,
+            after=state,
+            values=dict(self.values),
+            changes=tuple(self._changes()),
+            findings=tuple(self.findings),
+            history=tuple(self.entries),
+        )
+
+    def _renumber(self, numbers: _Numbering, original: str) -> None:
+        activity = next((c for c in self.workflow.columns if c.type is ColumnType.DATE and c.group), None)
+        parsed = cells.parse_date(self.values.get(activity.key)) if activity else None
+        year = parsed.year if isinstance(parsed, date) else self.now.year
+        self.number = numbers.next(year)
+        self.values["register_no"] = self.number
+        self.renumbered = bool(original)
+        if self.renumbered:
+            # A copied row carries the original's system cells; as a new row it starts clean.
+            for column in self.workflow.columns:
+                if column.is_system and column.key != "register_no":
+                    self.values[column.key] = None
+            self.findings.append(
+                Finding("renumbered", self.row.number, self.workflow.column["register_no"].header,
+                        Severity.INFO, original, {"original": original, "number": self.number})
+            )
+
+    def _advance(self, state: str) -> str:
+        # Each transition leaves its from-status, so a row can take each at most once a run.
+        for _ in self.workflow.transitions:
+            transition = next(
+                (t for t in self.workflow.transitions if state in t.from_ and self._holds(t.when)), None
+            )
+            if transition is None:
+                return state
+            refused = [r for r in transition.requires if not self._holds((r.condition,))]
+            if refused:
+                for requirement in refused:
+                    column = self.workflow.column[requirement.column]
+                    self.findings.append(
+                        Finding(requirement.finding, self.row.number, column.header, Severity.ERROR,
+                                self.values.get(column.key))
+                    )
+                return state
+            state = self._take(transition, state)
+        return state
+
+    def _take(self, t: Transition, state: str | None) -> str:
+        archive = ""
+        if t.archive:
+            kept = [c for c in self.workflow.group(t.archive) if not cells.is_blank(self.values.get(c.key))]
+            archive = "\n".join(f"{c.header}: {cells.text(self.values[c.key])}" for c in kept)
+            for column in self.workflow.group(t.archive):
+                self._clear(column.key)
+        for key in t.clear:
+            self._clear(key)
+        for key in t.reset:
+            self.values[key] = None
+        if t.increment:
+            count = cells.parse_whole(self.values.get(t.increment))
+            self.values[t.increment] = (count if isinstance(count, int) else 0) + 1
+        for key in t.stamp:
+            if cells.parse_datetime(self.values.get(key)) is None:
+                self.values[key] = self.now
+        if t.record_fingerprint:
+            self.values["fingerprint"] = self.content
+            self.decision_fingerprint = self.content
+        if t.handover:
+            self.latest_handover = self.now
+        name = cells.squash(self.values.get(t.actor_column)) if t.actor_column else ""
+        self._log(state, t.to, self.workflow.roles[t.actor], name, messages.render(f"transition-{t.id}", self.lang),
+                  t.id, archive)
+        return t.to
+
+    def _clear(self, key: str) -> None:
+        # A ticked checkbox is cleared by unticking it, not by deleting it.
+        self.values[key] = False if isinstance(self.values.get(key), bool) else None
+
+    def _restore(self, typed: str, state: str) -> None:
+        label = self.workflow.status[state].label
+        column = self.workflow.column["status"]
+        finding = Finding("status-restored", self.row.number, column.header, Severity.WARNING, typed or "",
+                          {"status": label})
+        self.findings.append(finding)
+        self.entries.append(
+            HistoryEntry(self.now, self.number, typed, label, self.workflow.roles["system"], "",
+                         finding.message(self.lang), self.content, "status-restored")
+        )
+
+    def _check(self, state: str) -> None:
+        for check in self.workflow.checks:
+            if state in check.in_ and self._holds(check.when):
+                self._flag(check, state)
+
+    def _flag(self, check: Check, state: str) -> None:
+        column = self.workflow.column[check.column]
+        finding = Finding(check.finding, self.row.number, column.header, Severity.ERROR,
+                          self.values.get(column.key))
+        self.findings.append(finding)
+        if check.log and (self.number, check.finding, self.content) not in self.past.logged:
+            label = self.workflow.status[state].label
+            self.entries.append(
+                HistoryEntry(self.now, self.number, label, label, self.workflow.roles["system"], "",
+                             finding.message(self.lang), self.content, check.finding)
+            )
+
+    def _log(self, state: str | None, to: str, role: str, name: str, reason: str, code: str, archive: str) -> None:
+        label = self.workflow.status[state].label if state else ""
+        self.entries.append(
+            HistoryEntry(self.now, self.number, label, self.workflow.status[to].label, role, name, reason,
+                         self.content, code, archive)
+        )
+
+    # ------------------------------------------------------------------ conditions
+    def _holds(self, conditions: Iterable[str]) -> bool:
+        return all(self._condition(c) for c in conditions)
+
+    def _condition(self, condition: str) -> bool:
+        match = CONDITION.match(condition)
+        assert match, condition  # the workflow model rejects unknown conditions on load
+        if match["bare"] == "valid":
+            return not self.problems
+        if match["bare"] == "invalid":
+            return bool(self.problems)
+        if match["bare"] == "changed":
+            return self.decision_fingerprint is not None and self.decision_fingerprint != self.content
+        if match["is_col"]:
+            column = self.workflow.column[match["is_col"]]
+            return cells.parse_choice(self.values.get(column.key), column.choices) == match["value"]
+        raw = self.values.get(match["col"])
+        op = match["op"]
+        if op in ("filled", "empty"):
+            return cells.is_blank(raw) == (op == "empty")
+        if op in ("set", "unset"):
+            return (cells.parse_flag(raw) is True) == (op == "set")
+        return not isinstance(cells.parse_urls(raw), cells.Unreadable)  # urls:
+
+    # ------------------------------------------------------------------ what people see
+    @property
+    def lang(self) -> str:
+        return self.workflow.language
+
+    def _show(self, state: str) -> None:
+        status = self.workflow.status[state]
+        if status.shows_findings:
+            self.findings = self.problems + self.findings
+        lines = [f"• {f.message(self.lang)}" for f in self.findings]
+        if status.hint:
+            lines.append(messages.render(status.hint, self.lang))
+        self.values["status"] = status.label
+        self.values["notes"] = "\n".join(lines)
+        if "timeliness" in self.workflow.column:
+            self.values["timeliness"] = timeliness(
+                self.values, state, self.latest_handover, self.now.date(), self.workflow
+            )
+
+    def _changes(self) -> Iterable[CellChange]:
+        for key, new in self.values.items():
+            old = self.row.values.get(key)
+            if not _same(old, new):
+                yield CellChange(self.row.number, key, old, new)
+
+
+def _same(old: Cell, new: Cell) -> bool:
+    if cells.is_blank(old) and cells.is_blank(new):
+        return True
+    if isinstance(new, bool) or isinstance(old, bool):
+        return old is new
+    if isinstance(new, datetime):
+        return cells.parse_datetime(old) == new
+    if isinstance(new, int):
+        return cells.parse_whole(old) == new
+    return cells.text(old) == cells.text(new)

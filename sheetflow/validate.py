@@ -1,0 +1,109 @@
+"""The rules a row must pass, each a small unit yielding findings.
+
+``submission_findings`` holds step 1's rules (the hand-over); ``field_findings`` the
+reviewer and admin fields that must be readable whatever the status. Which rule
+applies to a column, and its limits, come from the workflow definition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from datetime import date
+
+from . import cells
+from .findings import Finding, Severity
+from .table import Cell
+from .workflow import Column, ColumnType, Group, Workflow
+
+Rule = Callable[[Column, Cell, date], Iterator[tuple[str, dict[str, object]]]]
+
+
+def _date(column: Column, raw: Cell, today: date) -> Iterator[tuple[str, dict[str, object]]]:
+    parsed = cells.parse_date(raw)
+    if isinstance(parsed, cells.Unreadable):
+        yield parsed.code, parsed.params
+    elif column.not_after_today and parsed > today:
+        yield "date-in-future", {"date": parsed.strftime("%d/%m/%Y")}
+
+
+def _whole(column: Column, raw: Cell, today: date) -> Iterator[tuple[str, dict[str, object]]]:
+    parsed = cells.parse_whole(raw)
+    if isinstance(parsed, cells.Unreadable):
+        yield parsed.code, parsed.params
+    elif column.min is not None and parsed < column.min:
+        yield "whole-too-small", {"min": column.min}
+
+
+def _choice(column: Column, raw: Cell, today: date) -> Iterator[tuple[str, dict[str, object]]]:
+    parsed = cells.parse_choice(raw, column.choices)
+    if isinstance(parsed, cells.Unreadable):
+        yield parsed.code, parsed.params
+
+
+def _flag(column: Column, raw: Cell, today: date) -> Iterator[tuple[str, dict[str, object]]]:
+    parsed = cells.parse_flag(raw)
+    if isinstance(parsed, cells.Unreadable):
+        yield parsed.code, parsed.params
+
+
+def _urls(column: Column, raw: Cell, today: date) -> Iterator[tuple[str, dict[str, object]]]:
+    parsed = cells.parse_urls(raw)
+    if isinstance(parsed, cells.Unreadable):
+        yield parsed.code, parsed.params
+
+
+def _narrative(column: Column, raw: Cell, today: date) -> Iterator[tuple[str, dict[str, object]]]:
+    if cells.is_url(cells.squash(raw)):
+        return
+    length = cells.length(raw)
+    if column.min_length is not None and length < column.min_length:
+        yield "narrative-too-short", {"length": length, "min": column.min_length}
+    yield from _text(column, raw, today)
+
+
+def _text(column: Column, raw: Cell, today: date) -> Iterator[tuple[str, dict[str, object]]]:
+    length = cells.length(raw)
+    if column.max_length is not None and length > column.max_length:
+        yield "text-too-long", {"length": length, "max": column.max_length, "excess": length - column.max_length}
+
+
+RULES: dict[ColumnType, Rule] = {
+    ColumnType.DATE: _date,
+    ColumnType.WHOLE: _whole,
+    ColumnType.CHOICE: _choice,
+    ColumnType.FLAG: _flag,
+    ColumnType.URLS: _urls,
+    ColumnType.NARRATIVE: _narrative,
+    ColumnType.TEXT: _text,
+}
+
+
+def submission_findings(row: int, values: Mapping[str, Cell], workflow: Workflow, today: date) -> list[Finding]:
+    """Step 1: every submission column filled, and each passes its type's rule."""
+    findings = []
+    for column in workflow.group(Group.SUBMISSION):
+        raw = values.get(column.key)
+        if cells.is_blank(raw):
+            findings.append(Finding("required-missing", row, column.header, Severity.ERROR))
+            continue
+        findings += _check(row, column, raw, today)
+    return findings
+
+
+def field_findings(row: int, values: Mapping[str, Cell], workflow: Workflow, today: date) -> list[Finding]:
+    """Dropdowns and flags outside the submission that hold something unreadable."""
+    findings = []
+    for column in workflow.columns:
+        raw = values.get(column.key)
+        if column.is_system or column.group is Group.SUBMISSION or cells.is_blank(raw):
+            continue
+        if column.type in (ColumnType.CHOICE, ColumnType.FLAG):
+            findings += _check(row, column, raw, today)
+    return findings
+
+
+def _check(row: int, column: Column, raw: Cell, today: date) -> list[Finding]:
+    return [
+        Finding(code, row, column.header, Severity.ERROR, raw, params)
+        for code, params in RULES[column.type](column, raw, today)
+    ]
