@@ -47,7 +47,8 @@ TRUE_WORDS = {"ya", "y", "true", "benar", "1", "✓", "✔"}
 FALSE_WORDS = {"tidak", "t", "false", "salah", "0"}
 
 # Pasted text from chat apps and word processors carries these; they are not content.
-INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+# (The zero-width joiner is: it binds emoji sequences such as a family into one.)
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad"))
 SPACES = re.compile(r"[\s\u00a0\u2007\u202f]+")
 
 NUMERIC_DATE = re.compile(r"^(\d{1,2})([/\-.])(\d{1,2})\2(\d{4})$")
