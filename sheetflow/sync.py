@@ -123,6 +123,10 @@ def _has_content(values: Mapping[str, Cell], workflow: Workflow) -> bool:
     return any(not cells.is_blank(values.get(c.key)) for c in workflow.columns if not c.is_system)
 
 
+# System actions that are news once: Catatan Sistem shows them until the row next changes.
+NOTICES = ("status-restored", "renumbered")
+
+
 class _Past:
     """What the history says about each register number."""
 
@@ -134,8 +138,13 @@ class _Past:
         self.handover: dict[str, datetime] = {}
         self.logged: set[tuple[str, str, str]] = set()
         self.numbers: list[str] = []
+        self.last_run: dict[str, list[HistoryEntry]] = {}
         for e in entries:
             self.numbers.append(e.register_no)
+            run = self.last_run.setdefault(e.register_no, [])
+            if run and run[-1].time != e.time:
+                run.clear()
+            run.append(e)
             status = workflow.status_by_label.get(fold(e.to_status))
             if status:
                 self.status[e.register_no] = status.key
@@ -181,6 +190,7 @@ class _RowRun:
 
     def __post_init__(self) -> None:
         self.values = dict(self.row.values)
+        self.content = fingerprint(self.values, self.workflow)
 
     # ------------------------------------------------------------------ the run
     def run(self, numbers: _Numbering, seen: set[str]) -> RowOutcome:
@@ -193,7 +203,6 @@ class _RowRun:
             self.number = original
         seen.add(self.number)
 
-        self.content = fingerprint(self.values, wf)
         self.problems = submission_findings(self.row.number, self.values, wf, self.now.date())
         self.decision_fingerprint = self.past.decision_fingerprint.get(self.number)
         self.latest_handover = self.past.handover.get(self.number)
@@ -232,10 +241,10 @@ class _RowRun:
             for column in self.workflow.columns:
                 if column.is_system and column.key != "register_no":
                     self.values[column.key] = None
-            self.findings.append(
-                Finding("renumbered", self.row.number, self.workflow.column["register_no"].header,
-                        Severity.INFO, original, {"original": original, "number": self.number})
-            )
+            finding = Finding("renumbered", self.row.number, self.workflow.column["register_no"].header,
+                              Severity.INFO, original, {"original": original, "number": self.number})
+            self.findings.append(finding)
+            self._log(None, None, self.workflow.roles["system"], "", finding.message(self.lang), "renumbered", "")
 
     def _advance(self, state: str) -> str:
         # Each transition leaves its from-status, so a row can take each at most once a run.
@@ -316,11 +325,12 @@ class _RowRun:
                              finding.message(self.lang), self.content, check.finding)
             )
 
-    def _log(self, state: str | None, to: str, role: str, name: str, reason: str, code: str, archive: str) -> None:
-        label = self.workflow.status[state].label if state else ""
+    def _log(
+        self, state: str | None, to: str | None, role: str, name: str, reason: str, code: str, archive: str
+    ) -> None:
+        labels = [self.workflow.status[s].label if s else "" for s in (state, to)]
         self.entries.append(
-            HistoryEntry(self.now, self.number, label, self.workflow.status[to].label, role, name, reason,
-                         self.content, code, archive)
+            HistoryEntry(self.now, self.number, *labels, role, name, reason, self.content, code, archive)
         )
 
     # ------------------------------------------------------------------ conditions
@@ -356,7 +366,9 @@ class _RowRun:
         status = self.workflow.status[state]
         if status.shows_findings:
             self.findings = self.problems + self.findings
-        lines = [f"• {f.message(self.lang)}" for f in self.findings]
+        latest_run = self.entries or self.past.last_run.get(self.number, [])
+        lines = [f"• {f.message(self.lang)}" for f in self.findings if f.code not in NOTICES]
+        lines += [f"• {e.reason}" for e in latest_run if e.code in NOTICES]
         if status.hint:
             lines.append(messages.render(status.hint, self.lang))
         self.values["status"] = status.label
