@@ -93,10 +93,9 @@ def to_batch(plan: Plan, layout: Layout, workflow: Workflow, recap: Sequence[Val
 
 
 def history_values(entry: HistoryEntry) -> Values:
-    return (
-        entry.time, entry.register_no, entry.from_status, entry.to_status, entry.role, entry.name,
-        entry.reason, entry.fingerprint, entry.code, entry.archive,
-    )
+    texts = (entry.register_no, entry.from_status, entry.to_status, entry.role, entry.name, entry.reason,
+             entry.fingerprint, entry.code, entry.archive)
+    return (entry.time, *(text or None for text in texts))
 
 
 def _at(values: Values, position: int) -> object:

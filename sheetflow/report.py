@@ -39,8 +39,8 @@ def details(result: SyncResult, lang: str) -> str:
             changed = ", ".join(headers[c.column] for c in row.changes)
             lines.append(f"    {render('out-cells', lang)}: {changed}")
         for entry in row.history:
-            lines.append(f"    {render('out-history', lang)}: {entry.from_status or '—'} → {entry.to_status}: "
-                         f"{entry.reason}")
+            move = f"{entry.from_status or '—'} → {entry.to_status}: " if entry.to_status else ""
+            lines.append(f"    {render('out-history', lang)}: {move}{entry.reason}")
         for finding in row.findings:
             lines.append(f"    {render('out-finding', lang)}: {finding.message(lang)}")
     lines.append(_totals(result, lang))

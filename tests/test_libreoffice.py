@@ -1,0 +1,80 @@
+"""A real spreadsheet program opens the synced register: LibreOffice, headless.
+
+The CSV export shows cells as LibreOffice displays them (status text, notes, dates in
+their number format); the HTML export carries each cell's background, including the
+colour that conditional formatting gives the Status column.
+"""
+
+import csv
+import os
+import re
+import shutil
+import subprocess
+from html import unescape
+
+import pytest
+from support import WORKFLOW
+
+from sheetflow import api
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        SOFFICE is None and not os.environ.get("CI"), reason="LibreOffice is not installed (.ci/run installs it)"
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def synced_demo(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("lo")
+    result = api.run_demo(folder)
+    return folder, result
+
+
+def convert(folder, to):
+    # A private profile: a second LibreOffice (or a desktop session) must not block this one.
+    profile = f"-env:UserInstallation=file://{folder}/profile"
+    subprocess.run(
+        [SOFFICE, profile, "--headless", "--convert-to", to, "--outdir", str(folder), str(folder / api.DEMO_FILE)],
+        check=True, capture_output=True, timeout=240,
+    )
+
+
+@pytest.fixture(scope="module")
+def displayed(synced_demo):
+    folder, _ = synced_demo
+    convert(folder, "csv:Text - txt - csv (StarCalc):44,34,76,1")
+    with (folder / "register-demo.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    return [dict(zip(rows[0], row, strict=False)) for row in rows[1:]]
+
+
+def test_libreoffice_shows_every_status_sync_wrote(displayed, synced_demo):
+    _, result = synced_demo
+    assert [row["Status"] for row in displayed] == [WORKFLOW.status[r.after].label for r in result.plan.rows]
+
+
+def test_libreoffice_shows_the_system_notes(displayed):
+    notes = "\n".join(row["Catatan Sistem"] for row in displayed)
+    assert "Caption 230 karakter; maksimal 200 karakter." in notes
+    assert "PELANGGARAN SOP" in notes
+
+
+def test_libreoffice_shows_timestamps_day_first(displayed):
+    stamps = {row["Waktu Diunggah"] for row in displayed} - {""}
+    assert stamps == {"03/07/2024 15:00"}
+
+
+def test_libreoffice_colours_each_status_as_the_workflow_says(synced_demo):
+    folder, _ = synced_demo
+    convert(folder, "html")
+    html = (folder / "register-demo.html").read_text(encoding="utf-8", errors="replace")
+    register = html.split("</table>")[0]  # the first sheet; Petunjuk's legend is coloured too
+    cells = re.findall(r'<td[^>]*bgcolor="#([0-9A-Fa-f]{6})"[^>]*>(?:<[^>]+>)*([^<]+)<', register)
+    colours = {unescape(text).strip(): colour.upper() for colour, text in cells}
+    assert {s.label: colours.get(s.label) for s in WORKFLOW.statuses} == {
+        s.label: s.colour.upper() for s in WORKFLOW.statuses
+    }
