@@ -13,9 +13,10 @@ refusal register.md names.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -28,8 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "templates" / "demo.xlsx"
 WIB = ZoneInfo("Asia/Jakarta")
 FIRST_SYNC = datetime(2024, 7, 2, 16, 0, tzinfo=WIB)
-DAY_2 = datetime(2024, 7, 2)
-DAY_3 = datetime(2024, 7, 3)
+DAY_2 = date(2024, 7, 2)
+DAY_3 = date(2024, 7, 3)
 
 NARRATIVE = (
     "Kegiatan berlangsung di balai kalurahan dan dihadiri perangkat kalurahan, tokoh masyarakat, "
@@ -38,7 +39,7 @@ NARRATIVE = (
 DRIVE = "https://drive.google.com/drive/folders/"
 
 
-def content(name: str, day: datetime | str, team: str, **more: object) -> dict[str, object]:
+def content(name: str, day: date | str, team: str, **more: object) -> dict[str, object]:
     row: dict[str, object] = {
         "Tanggal Kegiatan": day,
         "Nama Kegiatan": name,
@@ -104,13 +105,14 @@ def write_rows(path: Path, rows: list[dict[str, object]], edits: dict[int, dict[
     book = openpyxl.load_workbook(path)
     sheet = book["Register"]
     where = {cell.value: cell.column for cell in sheet[1]}
-    for index, changes in edits.items():
-        for header, value in changes.items():
-            sheet.cell(index + 2, where[header], value)
-    start = sheet.max_row + 1 if rows else 0
-    for offset, row in enumerate(rows):
-        for header, value in row.items():
-            sheet.cell(start + offset, where[header], value)
+    start = sheet.max_row + 1
+    typed = [(index + 2, changes) for index, changes in edits.items()]
+    typed += [(start + offset, row) for offset, row in enumerate(rows)]
+    for number, values in typed:
+        for header, value in values.items():
+            cell = sheet.cell(number, where[header], value)
+            if isinstance(value, date):
+                cell.number_format = "dd/mm/yyyy"  # what the spreadsheet shows a typed date as
     book.save(path)
 
 
@@ -123,13 +125,15 @@ def copy_number(path: Path, source_index: int, target_index: int) -> None:
 
 
 def build(target: Path) -> None:
-    target.unlink(missing_ok=True)
-    api.init_register(target)
-    write_rows(target, FIRST_DAY, {})
-    api.sync_register(target, now=FIRST_SYNC)
-    write_rows(target, SECOND_DAY, EDITS)
-    copy_number(target, 0, len(FIRST_DAY))
-    Path(f"{target}.bak").unlink(missing_ok=True)
+    # Built in a scratch folder: a sync leaves its backup and lock file beside the register.
+    with tempfile.TemporaryDirectory() as folder:
+        scratch = Path(folder) / "demo.xlsx"
+        api.init_register(scratch)
+        write_rows(scratch, FIRST_DAY, {})
+        api.sync_register(scratch, now=FIRST_SYNC)
+        write_rows(scratch, SECOND_DAY, EDITS)
+        copy_number(scratch, 0, len(FIRST_DAY))
+        shutil.copyfile(scratch, target)
 
 
 def main() -> int:

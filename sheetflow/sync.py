@@ -138,13 +138,14 @@ class _Past:
         self.handover: dict[str, datetime] = {}
         self.logged: set[tuple[str, str, str]] = set()
         self.numbers: list[str] = []
-        self.last_run: dict[str, list[HistoryEntry]] = {}
+        self.notices: dict[str, list[str]] = {}
+        moves = {t.id for t in workflow.transitions}
         for e in entries:
             self.numbers.append(e.register_no)
-            run = self.last_run.setdefault(e.register_no, [])
-            if run and run[-1].time != e.time:
-                run.clear()
-            run.append(e)
+            if e.code in moves:
+                self.notices.pop(e.register_no, None)
+            elif e.code in NOTICES:
+                self.notices.setdefault(e.register_no, []).append(e.reason)
             status = workflow.status_by_label.get(fold(e.to_status))
             if status:
                 self.status[e.register_no] = status.key
@@ -184,7 +185,7 @@ class _RowRun:
     now: datetime  # naive, in the register's time zone
     values: dict[str, Cell] = field(init=False)
     number: str = ""
-    renumbered: bool = False
+    copied_from: str = ""
     findings: list[Finding] = field(default_factory=list)
     entries: list[HistoryEntry] = field(default_factory=list)
 
@@ -207,14 +208,16 @@ class _RowRun:
         self.decision_fingerprint = self.past.decision_fingerprint.get(self.number)
         self.latest_handover = self.past.handover.get(self.number)
 
-        state = None if self.renumbered else self.past.status.get(self.number)
+        state = None if self.copied_from else self.past.status.get(self.number)
         before = state
         if state is None:
             state = self._take(wf.start, None)
-        typed_by_hand = typed_status or before is not None
-        if typed_by_hand and not self.renumbered and fold(typed_status) != fold(wf.status[state].label):
-            self._restore(typed_status, state)
         state = self._advance(state)
+        # Notices are logged after the row's moves, so they name where it ended up.
+        if self.copied_from:
+            self._note_copy(state)
+        elif fold(typed_status) != fold(wf.status[before].label if before else ""):
+            self._restore(typed_status, state)
         self._check(state)
         self.findings += field_findings(self.row.number, self.values, wf, self.now.date())
         self._show(state)
@@ -235,16 +238,20 @@ class _RowRun:
         year = parsed.year if isinstance(parsed, date) else self.now.year
         self.number = numbers.next(year)
         self.values["register_no"] = self.number
-        self.renumbered = bool(original)
-        if self.renumbered:
+        self.copied_from = original
+        if original:
             # A copied row carries the original's system cells; as a new row it starts clean.
             for column in self.workflow.columns:
                 if column.is_system and column.key != "register_no":
                     self.values[column.key] = None
-            finding = Finding("renumbered", self.row.number, self.workflow.column["register_no"].header,
-                              Severity.INFO, original, {"original": original, "number": self.number})
-            self.findings.append(finding)
-            self._log(None, None, self.workflow.roles["system"], "", finding.message(self.lang), "renumbered", "")
+
+    def _note_copy(self, state: str) -> None:
+        finding = Finding("renumbered", self.row.number, self.workflow.column["register_no"].header, Severity.INFO,
+                          self.copied_from, {"original": self.copied_from, "number": self.number})
+        self.findings.append(finding)
+        label = self.workflow.status[state].label
+        self.entries.append(HistoryEntry(self.now, self.number, label, label, self.workflow.roles["system"], "",
+                                         finding.message(self.lang), self.content, "renumbered"))
 
     def _advance(self, state: str) -> str:
         # Each transition leaves its from-status, so a row can take each at most once a run.
@@ -366,9 +373,11 @@ class _RowRun:
         status = self.workflow.status[state]
         if status.shows_findings:
             self.findings = self.problems + self.findings
-        latest_run = self.entries or self.past.last_run.get(self.number, [])
+        moved = any(e.code in {t.id for t in self.workflow.transitions} for e in self.entries)
+        notices = [] if moved else list(self.past.notices.get(self.number, []))
+        notices += [e.reason for e in self.entries if e.code in NOTICES]
         lines = [f"• {f.message(self.lang)}" for f in self.findings if f.code not in NOTICES]
-        lines += [f"• {e.reason}" for e in latest_run if e.code in NOTICES]
+        lines += [f"• {notice}" for notice in notices]
         if status.hint:
             lines.append(messages.render(status.hint, self.lang))
         self.values["status"] = status.label

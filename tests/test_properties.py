@@ -1,10 +1,10 @@
 """Properties over random registers and random input: what must hold whatever people type."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import DAY_H, WORKFLOW, MemoryRegister
+from support import WORKFLOW, MemoryRegister
 
 from sheetflow import cells
 from sheetflow.messages import MONTHS

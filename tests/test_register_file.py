@@ -44,7 +44,7 @@ def test_timestamps_are_real_date_times_shown_day_first(tmp_path):
     path = new_register(tmp_path, handed_over())
     api.sync_register(path, now=DAY_H)
     sheet = openpyxl.load_workbook(path)["Register"]
-    column = [c.column for c in sheet[1] if c.value == "Waktu Diserahkan"][0]
+    column = next(c.column for c in sheet[1] if c.value == "Waktu Diserahkan")
     cell = sheet.cell(2, column)
     assert (cell.is_date, cell.number_format) == (True, "dd/mm/yyyy hh:mm")
 
@@ -104,7 +104,7 @@ def test_a_missing_header_stops_the_run_and_writes_nothing(tmp_path):
     path = new_register(tmp_path, handed_over())
     book = openpyxl.load_workbook(path)
     sheet = book["Register"]
-    column = [c.column for c in sheet[1] if c.value == HEADER["caption"]][0]
+    column = next(c.column for c in sheet[1] if c.value == HEADER["caption"])
     sheet.cell(1, column).value = "Keterangan"
     book.save(path)
     content = path.read_bytes()

@@ -1,6 +1,6 @@
 """Each transition, refusal and undo of register.md, one test each, on in-memory registers."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from support import DAY_H, MemoryRegister, approved, handed_over, rejected, reviewed, submission
 
@@ -229,7 +229,7 @@ def test_copied_row_further_down_gets_a_new_number_and_starts_as_new():
     register.rows.append(dict(register.rows[0]))
     register.sync()
     assert [register.cell("register_no", i) for i in (0, 1)] == ["2024/0001", "2024/0002"]
-    assert register.codes(1)[:2] == ["renumbered", "create"]
+    assert register.codes(1)[0] == "create" and register.codes(1)[-1] == "renumbered"
     assert "salinan dari 2024/0001" in register.notes(1)
 
 
@@ -281,10 +281,9 @@ def test_a_step_still_waiting_after_its_day_is_late():
 
 def test_days_are_counted_in_the_register_time_zone():
     # 23:30 UTC on 2 July is 06:30 on 3 July in WIB: same day as the activity.
-    from datetime import timezone
 
     register = MemoryRegister.of(handed_over())
-    register.sync(now=datetime(2024, 7, 2, 23, 30, tzinfo=timezone.utc))
+    register.sync(now=datetime(2024, 7, 2, 23, 30, tzinfo=UTC))
     assert register.cell("timeliness") == "Tepat waktu"
 
 

@@ -1,0 +1,14 @@
+"""The headers of the history sheet (``Riwayat``): the template writes them, sync appends below."""
+
+HISTORY_HEADERS = (
+    "Waktu",
+    "No. Register",
+    "Dari",
+    "Ke",
+    "Peran",
+    "Nama",
+    "Alasan",
+    "Sidik Konten",
+    "Kode",
+    "Arsip",
+)
