@@ -2,19 +2,47 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import time
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, Protocol
 
-from . import resources
+import requests
+
+from . import placement, resources
 from .errors import SheetflowError
-from .layout import read_history, read_register, to_batch
+from .gsheets import is_google, open_spreadsheet
+from .layout import Layout, read_history, read_register, to_batch
 from .recap import recap
+from .retry import retrying
 from .sync import Plan, plan
+from .table import Batch, Sheet
 from .workflow import Workflow, load_workflow
 from .xlsx import open_workbook
+
+# A write whose rows moved under it is repaired, and the repair checked, this many times.
+REPAIR_ROUNDS = 3
+
+
+class Backend(Protocol):
+    def read(self, names: list[str]) -> dict[str, Sheet]: ...
+
+    def apply(self, batch: Batch) -> Mapping[str, Sheet]: ...
+
+
+@dataclass(frozen=True)
+class Connection:
+    """How to reach a Google Sheet; files need none of it."""
+
+    credentials: str | os.PathLike[str] | None = None
+    session: requests.Session | None = None  # tests route requests to a local emulator
+    sleep: Callable[[float], None] = time.sleep
 
 
 @dataclass(frozen=True)
@@ -24,6 +52,7 @@ class SyncResult:
     plan: Plan
     now: datetime
     dry_run: bool
+    moved: tuple[int, ...] = field(default=())  # rows people moved while sync wrote; repaired
 
     @property
     def applied(self) -> bool:
@@ -35,14 +64,20 @@ class SyncResult:
         return {s.label: counted[s.key] for s in self.workflow.statuses}
 
 
-def check_register(source: str | Path, *, now: datetime | None = None, workflow: Workflow | None = None) -> SyncResult:
+def check_register(
+    source: str | Path, *, now: datetime | None = None, workflow: Workflow | None = None,
+    connection: Connection | None = None,
+) -> SyncResult:
     """What sync would do, without writing anything."""
-    return _run(source, now, workflow, write=False)
+    return _run(source, now, workflow, connection or Connection(), write=False)
 
 
-def sync_register(source: str | Path, *, now: datetime | None = None, workflow: Workflow | None = None) -> SyncResult:
+def sync_register(
+    source: str | Path, *, now: datetime | None = None, workflow: Workflow | None = None,
+    connection: Connection | None = None,
+) -> SyncResult:
     """Validate every row, advance statuses, write notes, timestamps and history: one batch."""
-    return _run(source, now, workflow, write=True)
+    return _run(source, now, workflow, connection or Connection(), write=True)
 
 
 def init_register(path: str | Path) -> Path:
@@ -74,15 +109,51 @@ def run_demo(directory: str | Path = "sheetflow-demo", *, now: datetime | None =
     return sync_register(target, now=now or DEMO_NOW)
 
 
-def _run(source: str | Path, now: datetime | None, workflow: Workflow | None, *, write: bool) -> SyncResult:
+def open_source(source: str | Path, *, write: bool, connection: Connection) -> AbstractContextManager[Any]:
+    """The backend for a source: ``gsheet:ID`` or a Sheets URL, else an .xlsx path."""
+    if is_google(source):
+        return open_spreadsheet(str(source), write=write, credentials=connection.credentials,
+                                session=connection.session, sleep=connection.sleep)
+    return open_workbook(source, write=write)
+
+
+def _run(
+    source: str | Path, now: datetime | None, workflow: Workflow | None, connection: Connection, *, write: bool
+) -> SyncResult:
     wf = workflow or load_workflow()
     moment = now or datetime.now(UTC)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=wf.tz)
-    with open_workbook(source, write=write) as book:
-        sheets = book.read([wf.sheets.register_, wf.sheets.history, wf.sheets.recap])
-        layout, rows = read_register(sheets, wf)
-        planned = plan(rows, read_history(sheets, wf), moment, wf)
-        if write and planned.changed:
-            book.apply(to_batch(planned, layout, wf, recap(planned, wf)))
-    return SyncResult(str(source), wf, planned, moment, dry_run=not write)
+    moved: tuple[int, ...] = ()
+    with open_source(source, write=write, connection=connection) as book:
+        # A write that failed for a passing reason may still have landed: each attempt
+        # reads and plans afresh, so what landed is not written twice.
+        for attempt in retrying(sleep=connection.sleep):
+            with attempt:
+                sheets = book.read([wf.sheets.register_, wf.sheets.history, wf.sheets.recap])
+                layout, rows = read_register(sheets, wf)
+                planned = plan(rows, read_history(sheets, wf), moment, wf)
+                if write and planned.changed:
+                    batch = to_batch(planned, layout, wf, recap(planned, wf))
+                    moved = _settle(book, batch, sheets[wf.sheets.register_], book.apply(batch), layout, wf)
+    return SyncResult(str(source), wf, planned, moment, dry_run=not write, moved=moved)
+
+
+def _settle(
+    book: Backend, batch: Batch, before: Sheet, after: Mapping[str, Sheet], layout: Layout, wf: Workflow
+) -> tuple[int, ...]:
+    """Put right any write that landed in a row someone moved meanwhile; the rows it hit."""
+    identity = placement.Identity(
+        key=layout.positions["register_no"],
+        content=tuple(layout.positions[c.key] for c in wf.columns if not c.is_system),
+    )
+    moved: list[int] = []
+    for _ in range(REPAIR_ROUNDS):
+        if before.name not in after:
+            break
+        repair = placement.check(batch, before, after[before.name], identity)
+        if not repair.moved:
+            break
+        moved += repair.moved
+        batch, before, after = repair.batch, after[before.name], book.apply(repair.batch)
+    return tuple(moved)

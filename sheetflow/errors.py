@@ -35,3 +35,17 @@ class RegisterLocked(SheetflowError):
 
 class RegisterUnreadable(SheetflowError):
     """The file is not a workbook sheetflow can read."""
+
+
+class RegisterBusy(SheetflowError):
+    """The service is overloaded or out of quota, or the network failed; try again later."""
+
+    exit_code = 75
+
+
+class CredentialsInvalid(SheetflowError):
+    """The service-account key is missing, malformed or refused."""
+
+
+class AccessDenied(SheetflowError):
+    """The spreadsheet is not shared with the service account."""

@@ -76,10 +76,12 @@ class XlsxRegister:
             if name in self._workbook.sheetnames
         }
 
-    def apply(self, batch: Batch) -> None:
-        """Write the batch and save atomically; an empty batch touches nothing."""
+    def apply(self, batch: Batch) -> dict[str, Sheet]:
+        """Write the batch and save atomically; an empty batch touches nothing.
+
+        Returns no sheets to check afterwards: the lock kept everyone else out."""
         if batch.empty:
-            return
+            return {}
         if not self._writable:
             raise RuntimeError("register was opened without write=True (dry run)")
         # Someone may have opened the file in Excel while this sync was working.
@@ -102,6 +104,7 @@ class XlsxRegister:
         for sheet in self._workbook.worksheets:
             _cover_rows_with_filter(sheet)
         _save_atomically(self._workbook, self._path)
+        return {}
 
     def _sheet(self, name: str) -> Worksheet:
         if name in self._workbook.sheetnames:

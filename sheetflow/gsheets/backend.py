@@ -1,0 +1,157 @@
+"""The Google Sheets backend: reads sheets as raw rows, applies a batch in one atomic request.
+
+It knows nothing of workflows. Every write is one ``spreadsheets.batchUpdate`` whose
+response carries the written sheets as they stand after the write, so the caller can
+check that no row moved under it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import requests
+
+from ..table import Batch, CellWrite, Sheet
+from .cells import cell_data, from_effective, trimmed
+from .client import SheetsClient, load_credentials
+from .source import spreadsheet_id
+
+# The response is cut to the cell values; formats and metadata would multiply its size.
+RESPONSE_FIELDS = "updatedSpreadsheet.sheets(properties.title,data.rowData.values.effectiveValue)"
+
+
+@contextmanager
+def open_spreadsheet(
+    source: str,
+    *,
+    write: bool,
+    credentials: str | os.PathLike[str] | None = None,
+    session: requests.Session | None = None,
+    sleep: Callable[[float], None] | None = None,
+) -> Iterator[GoogleRegister]:
+    """One read of the spreadsheet's metadata; ``write`` is accepted for symmetry with files:
+    Google has no lock to take, which is why writes are checked after the fact."""
+    client = SheetsClient(load_credentials(credentials), spreadsheet_id(source), session=session, sleep=sleep)
+    yield GoogleRegister(client, client.metadata())
+
+
+def quote(title: str) -> str:
+    return "'" + title.replace("'", "''") + "'"
+
+
+class GoogleRegister:
+    def __init__(self, client: SheetsClient, metadata: Mapping[str, Any]):
+        self._client = client
+        self.metadata = metadata
+        self._sheets = {s["properties"]["title"]: s["properties"] for s in metadata.get("sheets", [])}
+
+    def read(self, names: Sequence[str]) -> dict[str, Sheet]:
+        present = [name for name in names if name in self._sheets]
+        if not present:
+            return {}
+        response = self._client.values([quote(name) for name in present])
+        return {
+            name: Sheet(name, trimmed(block.get("values", [])))
+            for name, block in zip(present, response.get("valueRanges", []), strict=True)
+        }
+
+    def apply(self, batch: Batch) -> dict[str, Sheet]:
+        """Write the batch in one request; return the written sheets as they are after it."""
+        if batch.empty:
+            return {}
+        requests_ = self._requests(batch)
+        written = sorted({w.sheet for w in batch.writes})
+        body = {
+            "requests": requests_,
+            "includeSpreadsheetInResponse": bool(written),
+            "responseRanges": [quote(name) for name in written],
+            "responseIncludeGridData": bool(written),
+        }
+        response = self._client.batch_update(body, fields=RESPONSE_FIELDS)
+        return self._after(response, written)
+
+    def _requests(self, batch: Batch) -> list[dict[str, Any]]:
+        ids = {title: p["sheetId"] for title, p in self._sheets.items()}
+        requests_: list[dict[str, Any]] = []
+        for name in [*batch.appends, *batch.replacements]:
+            if name not in ids:
+                ids[name] = max(ids.values(), default=0) + 1
+                requests_.append({"addSheet": {"properties": {"sheetId": ids[name], "title": name}}})
+        requests_ += self._grow(batch.writes)
+        for (name, row), run in _runs(batch.writes):
+            values = [cell_data(w.value, batch.datetime_format) for w in run]
+            requests_.append({"updateCells": {
+                "start": {"sheetId": ids[name], "rowIndex": row - 1, "columnIndex": run[0].column - 1},
+                "rows": [{"values": values}],
+                "fields": _fields(values),
+            }})
+        for name, rows in batch.appends.items():
+            if rows:
+                data = [{"values": [cell_data(v, batch.datetime_format) for v in row]} for row in rows]
+                requests_.append({"appendCells": {
+                    "sheetId": ids[name], "rows": data, "fields": "userEnteredValue,userEnteredFormat.numberFormat",
+                }})
+        for name, rows in batch.replacements.items():
+            # Cells of the range that the rows do not cover are cleared (fields mask).
+            data = [{"values": [cell_data(v, batch.datetime_format) for v in row]} for row in rows]
+            requests_.append({"updateCells": {"range": {"sheetId": ids[name]}, "rows": data,
+                                              "fields": "userEnteredValue"}})
+        return requests_
+
+    def _grow(self, writes: Sequence[CellWrite]) -> list[dict[str, Any]]:
+        # updateCells refuses cells outside the grid; the values API would grow it silently.
+        needed: dict[str, tuple[int, int]] = {}
+        for w in writes:
+            rows, columns = needed.get(w.sheet, (0, 0))
+            needed[w.sheet] = (max(rows, w.row), max(columns, w.column))
+        grow = []
+        for name, (rows, columns) in needed.items():
+            grid = self._sheets[name].get("gridProperties", {})
+            for dimension, want, have in (("ROWS", rows, grid.get("rowCount", 0)),
+                                          ("COLUMNS", columns, grid.get("columnCount", 0))):
+                if want > have:
+                    grow.append({"appendDimension": {"sheetId": self._sheets[name]["sheetId"],
+                                                     "dimension": dimension, "length": want - have}})
+        return grow
+
+    def _after(self, response: Mapping[str, Any], written: Sequence[str]) -> dict[str, Sheet]:
+        sheets = response.get("updatedSpreadsheet", {}).get("sheets", [])
+        after = {}
+        for sheet in sheets:
+            title = sheet["properties"]["title"]
+            if title in written:
+                rows = [
+                    [from_effective(cell) for cell in row.get("values", [])]
+                    for block in sheet.get("data", [])
+                    for row in block.get("rowData", [])
+                ]
+                after[title] = Sheet(title, trimmed(rows))
+        return after
+
+
+def _runs(writes: Sequence[CellWrite]) -> Iterator[tuple[tuple[str, int], list[CellWrite]]]:
+    """Writes grouped into runs of adjacent cells in one row: one updateCells each."""
+    by_row: dict[tuple[str, int], list[CellWrite]] = defaultdict(list)
+    for w in writes:
+        by_row[(w.sheet, w.row)].append(w)
+    for key, cells in by_row.items():
+        cells.sort(key=lambda w: w.column)
+        run = [cells[0]]
+        for w in cells[1:]:
+            if w.column == run[-1].column + 1:
+                run.append(w)
+            else:
+                yield key, run
+                run = [w]
+        yield key, run
+
+
+def _fields(values: Sequence[Mapping[str, Any]]) -> str:
+    # Only timestamps carry a number format; elsewhere a person's formatting stays.
+    return "userEnteredValue,userEnteredFormat.numberFormat" if any("userEnteredFormat" in v for v in values) \
+        else "userEnteredValue"
+

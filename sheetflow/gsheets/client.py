@@ -1,0 +1,130 @@
+"""The Sheets API calls sheetflow makes, through gspread's HTTP client, in one place.
+
+Three endpoints: ``spreadsheets.get`` (metadata), ``values.batchGet`` (cells, unformatted,
+dates as serial numbers) and ``spreadsheets.batchUpdate`` (every write: Google documents
+it as all-or-nothing, and makes no such promise for ``values.batchUpdate``). Failures
+become sheetflow errors with one sentence in Indonesian saying what to do.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import google.auth.exceptions
+import requests
+from google.oauth2 import service_account
+from gspread.exceptions import APIError
+from gspread.http_client import HTTPClient
+from gspread.urls import SPREADSHEET_BATCH_UPDATE_URL
+
+from ..errors import AccessDenied, CredentialsInvalid, RegisterBusy, RegisterNotFound, SheetflowError
+from ..retry import retrying
+
+SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
+ENVIRONMENT = "GOOGLE_APPLICATION_CREDENTIALS"
+
+
+def load_credentials(path: str | os.PathLike[str] | None = None) -> service_account.Credentials:
+    """A service-account key from ``path`` or ``$GOOGLE_APPLICATION_CREDENTIALS``."""
+    source = path or os.environ.get(ENVIRONMENT)
+    if not source:
+        raise CredentialsInvalid(
+            "Kunci akun layanan Google belum diberikan: pakai --credentials BERKAS.json atau isi "
+            f"variabel {ENVIRONMENT}."
+        )
+    key = Path(source)
+    try:
+        info = json.loads(key.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CredentialsInvalid(f"Berkas kunci {key} tidak dapat dibaca ({exc.strerror}); periksa jalurnya.") from None
+    except ValueError:
+        raise CredentialsInvalid(
+            f"Berkas kunci {key} bukan JSON; unduh ulang kunci akun layanan (JSON) dari Google Cloud Console."
+        ) from None
+    try:
+        return service_account.Credentials.from_service_account_info(info, scopes=SCOPES)
+    except (ValueError, KeyError, TypeError):
+        raise CredentialsInvalid(
+            f"Berkas kunci {key} bukan kunci akun layanan yang utuh; "
+            "unduh ulang kunci (JSON) dari Google Cloud Console."
+        ) from None
+
+
+class SheetsClient:
+    """One spreadsheet's API, with reads retried on quota and server errors."""
+
+    def __init__(
+        self,
+        credentials: service_account.Credentials,
+        spreadsheet_id: str,
+        *,
+        session: requests.Session | None = None,
+        sleep: Callable[[float], None] | None = None,
+        max_seconds: float = 120,
+    ):
+        self.spreadsheet_id = spreadsheet_id
+        self.account = getattr(credentials, "service_account_email", "akun layanan")
+        self._http = HTTPClient(credentials, session=session)
+        self._retry_options: dict[str, Any] = {"max_seconds": max_seconds}
+        if sleep is not None:
+            self._retry_options["sleep"] = sleep
+
+    def metadata(self) -> Mapping[str, Any]:
+        return self._read(lambda: self._http.fetch_sheet_metadata(self.spreadsheet_id))
+
+    def values(self, ranges: Sequence[str]) -> Mapping[str, Any]:
+        params = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER",
+                  "majorDimension": "ROWS"}
+        return self._read(lambda: self._http.values_batch_get(self.spreadsheet_id, list(ranges), params=params))
+
+    def batch_update(self, body: Mapping[str, Any], *, fields: str | None = None) -> Mapping[str, Any]:
+        """One atomic write. Not retried here: after an unclear failure the caller reads
+        again and plans again, so a write that did land is never repeated.
+
+        ``fields`` is Google's standard response mask, which gspread's own
+        ``batch_update`` cannot pass."""
+        url = SPREADSHEET_BATCH_UPDATE_URL % self.spreadsheet_id
+        with self._errors():
+            return self._http.request("post", url, json=body, params={"fields": fields} if fields else None).json()
+
+    def _read(self, call: Callable[[], Any]) -> Any:
+        for attempt in retrying(**self._retry_options):
+            with attempt, self._errors():
+                return call()
+        raise AssertionError("unreachable: retrying re-raises")  # pragma: no cover
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except APIError as exc:
+            raise self._translate(exc.code, str(exc)) from exc
+        except google.auth.exceptions.RefreshError as exc:
+            raise CredentialsInvalid(
+                f"Google menolak kunci akun layanan {self.account}; periksa apakah kunci masih aktif."
+            ) from exc
+        except google.auth.exceptions.TransportError as exc:
+            raise RegisterBusy("Tidak dapat menghubungi Google; periksa jaringan lalu coba lagi.") from exc
+        except requests.RequestException as exc:
+            raise RegisterBusy("Tidak dapat menghubungi Google Sheets; periksa jaringan lalu coba lagi.") from exc
+
+    def _translate(self, code: int, detail: str) -> SheetflowError:
+        if code == 401:
+            return CredentialsInvalid(f"Google menolak kunci akun layanan {self.account}; buat kunci baru.")
+        if code == 403:
+            return AccessDenied(
+                f"Spreadsheet {self.spreadsheet_id} belum dibagikan ke {self.account}; bagikan sebagai Editor "
+                "lalu jalankan lagi."
+            )
+        if code == 404:
+            return RegisterNotFound(
+                f"Spreadsheet {self.spreadsheet_id} tidak ditemukan; periksa ID atau alamatnya."
+            )
+        if code == 429 or code >= 500:
+            return RegisterBusy(f"Google Sheets sedang sibuk atau kuota habis ({code}); sync dicoba lagi nanti.")
+        return SheetflowError(f"Google Sheets menolak permintaan ({code}): {detail}")
