@@ -58,6 +58,9 @@ def check(batch: Batch, before: Sheet, after: Sheet, identity: Identity) -> Repa
         source = find(before, now, values)
         if source is not None:
             restore += [CellWrite(before.name, row, c, _at(before, source, c)) for c in values]
+        elif all(part == "" for part in now[1:]):
+            # The write landed on a row that is empty now (rows were deleted above it).
+            restore += [CellWrite(before.name, row, c, None) for c in values]
         target = find(after, was, values)
         if target is not None:
             reapply += [CellWrite(before.name, target, c, v) for c, v in values.items()]
