@@ -18,6 +18,7 @@ import requests
 from . import placement, resources
 from .errors import SheetflowError
 from .gsheets import is_google, open_spreadsheet
+from .gsheets.setup import setup_requests
 from .layout import Layout, read_history, read_register, to_batch
 from .recap import recap
 from .retry import retrying
@@ -91,6 +92,25 @@ def init_register(path: str | Path) -> Path:
     with resources.template().open("rb") as src, target.open("xb") as dst:
         shutil.copyfileobj(src, dst)
     return target
+
+
+def setup_register(
+    source: str, *, workflow: Workflow | None = None, connection: Connection | None = None,
+    admins: tuple[str, ...] = (), warning_only: bool = False,
+) -> int:
+    """Prepare a Google Sheet like the template; the number of changes made (0 the second time)."""
+    if not is_google(source):
+        raise SheetflowError(f"setup menyiapkan Google Sheet (gsheet:ID); untuk berkas pakai: sheetflow init {source}")
+    wf = workflow or load_workflow()
+    connection = connection or Connection()
+    with open_spreadsheet(source, write=True, credentials=connection.credentials, session=connection.session,
+                          sleep=connection.sleep) as book:
+        register = book.read([wf.sheets.register_]).get(wf.sheets.register_)
+        headers = register.rows[0] if register and register.rows else ()
+        changes = setup_requests(book.metadata, headers, wf, editors=[book.account, *admins],
+                                 warning_only=warning_only)
+        book.prepare(changes)
+    return len(changes)
 
 
 DEMO_FILE = "register-demo.xlsx"

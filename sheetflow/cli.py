@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from . import report
-from .api import check_register, init_register, run_demo, sync_register
+from .api import Connection, check_register, init_register, run_demo, setup_register, sync_register
 from .errors import SheetflowError
 from .messages import render
 
@@ -40,6 +40,14 @@ def output_options(command: Callable[..., Any]) -> Callable[..., Any]:
         return command(*args, **kwargs)
 
     return wrapper
+
+
+def credentials_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--credentials for Google Sheets sources."""
+    return click.option(
+        "--credentials", type=click.Path(dir_okay=False), envvar="GOOGLE_APPLICATION_CREDENTIALS",
+        help="Service-account key (JSON) for a Google Sheet; default $GOOGLE_APPLICATION_CREDENTIALS.",
+    )(command)
 
 
 def _fail_cleanly(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -77,26 +85,48 @@ def init(path: str) -> None:
 
 
 @cli.command()
-@click.argument("path", type=click.Path(dir_okay=False))
+@click.argument("source")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when sync would change something (like git diff).")
 @output_options
+@credentials_option
 @_fail_cleanly
-def check(path: str, exit_code: bool, lang: str, now: datetime | None, quiet: bool, as_json: bool) -> None:
-    """Dry run: show per row what sync would change and why. Writes nothing."""
-    result = check_register(path, now=now)
+def check(
+    source: str, exit_code: bool, lang: str, now: datetime | None, quiet: bool, as_json: bool, credentials: str | None
+) -> None:
+    """Dry run: show per row what sync would change and why. Writes nothing.
+
+    SOURCE is an .xlsx file, or a Google Sheet as gsheet:ID or its URL."""
+    result = check_register(source, now=now, connection=Connection(credentials=credentials))
     _print(result, lang, quiet, as_json, report.details)
     if exit_code and result.plan.changed:
         sys.exit(1)
 
 
 @cli.command()
-@click.argument("path", type=click.Path(dir_okay=False))
+@click.argument("source")
 @output_options
+@credentials_option
 @_fail_cleanly
-def sync(path: str, lang: str, now: datetime | None, quiet: bool, as_json: bool) -> None:
-    """Validate every row against the SOP, advance statuses and write notes, times and history."""
-    result = sync_register(path, now=now)
+def sync(source: str, lang: str, now: datetime | None, quiet: bool, as_json: bool, credentials: str | None) -> None:
+    """Validate every row against the SOP, advance statuses and write notes, times and history.
+
+    SOURCE is an .xlsx file, or a Google Sheet as gsheet:ID or its URL."""
+    result = sync_register(source, now=now, connection=Connection(credentials=credentials))
     _print(result, lang, quiet, as_json, report.summary)
+
+
+@cli.command()
+@click.argument("source")
+@click.option("--admin", "admins", multiple=True, metavar="EMAIL",
+              help="Who may edit the system columns and Riwayat besides the service account (repeatable).")
+@click.option("--warning-only", is_flag=True, help="Protect system columns with a warning instead of a lock.")
+@credentials_option
+@_fail_cleanly
+def setup(source: str, admins: tuple[str, ...], warning_only: bool, credentials: str | None) -> None:
+    """Prepare a Google Sheet (gsheet:ID or URL) like the template; safe to run again."""
+    changes = setup_register(source, connection=Connection(credentials=credentials), admins=admins,
+                             warning_only=warning_only)
+    click.echo(render("out-setup" if changes else "out-setup-nothing", "id", source=source, changes=changes))
 
 
 @cli.command()

@@ -182,6 +182,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "out-history": {"id": "riwayat", "en": "history"},
     "out-finding": {"id": "temuan", "en": "finding"},
     "out-new": {"id": "(baru)", "en": "(new)"},
+    "out-setup": {
+        "id": "{source} disiapkan seperti templat ({changes} perubahan).",
+        "en": "{source} prepared like the template ({changes} changes).",
+    },
+    "out-setup-nothing": {
+        "id": "{source} sudah siap; tidak ada yang diubah.",
+        "en": "{source} is already set up; nothing changed.",
+    },
+    "out-moved": {
+        "id": "{rows} baris dipindah orang saat sync menulis; sudah dikembalikan dan ditulis ke baris yang benar.",
+        "en": "{rows} rows were moved by someone while sync wrote; repaired and written to the right rows.",
+    },
     "out-initialised": {
         "id": "Register baru dibuat: {path}. Buka dengan Excel atau LibreOffice dan baca sheet Petunjuk.",
         "en": "New register created: {path}. Open it in Excel or LibreOffice and read the Petunjuk sheet.",

@@ -17,6 +17,8 @@ def summary(result: SyncResult, lang: str) -> str:
     lines.append(f"{render('out-status', lang):<{width}}  {render('out-rows', lang):>5}")
     lines += [f"{label:<{width}}  {count:>5}" for label, count in counts.items()]
     lines += ["", _totals(result, lang)]
+    if result.moved:
+        lines.append(render("out-moved", lang, rows=len(result.moved)))
     attention = sum(1 for r in result.plan.rows if any(f.severity == "error" for f in r.findings))
     if attention:
         lines.append(render("out-attention", lang, rows=attention))
@@ -54,6 +56,7 @@ def as_json(result: SyncResult, lang: str) -> dict[str, Any]:
         "now": result.now.isoformat(),
         "applied": result.applied,
         "changed": result.plan.changed,
+        "moved_rows": list(result.moved),
         "counts": result.counts(),
         "rows": [
             {

@@ -49,6 +49,15 @@ class GoogleRegister:
         self.metadata = metadata
         self._sheets = {s["properties"]["title"]: s["properties"] for s in metadata.get("sheets", [])}
 
+    @property
+    def account(self) -> str:
+        return self._client.account
+
+    def prepare(self, requests_: list[dict[str, Any]]) -> None:
+        """Setup's changes to the spreadsheet's structure, in one atomic request."""
+        if requests_:
+            self._client.batch_update({"requests": requests_})
+
     def read(self, names: Sequence[str]) -> dict[str, Sheet]:
         present = [name for name in names if name in self._sheets]
         if not present:
