@@ -26,7 +26,8 @@ def type_rows(path: Path, rows: tuple[dict[str, Any], ...] | list[dict[str, Any]
     where = {cell.value: cell.column for cell in sheet[1]}
     for offset, row in enumerate(rows):
         for key, value in row.items():
-            cell = sheet.cell(first + offset, where[HEADER[key]], value)
+            cell = sheet.cell(first + offset, where[HEADER[key]])
+            cell.value = value  # sheet.cell(..., value=None) would leave the old value
             if isinstance(value, str) and value.startswith("="):
                 cell.data_type = "s"  # typed as text ('=...), not as a formula
     book.save(path)

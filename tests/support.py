@@ -78,6 +78,15 @@ class MemoryRegister:
     def edit(self, index: int, **changes: Any) -> None:
         self.rows[index].update(changes)
 
+    def add_row(self, values: dict[str, Any]) -> None:
+        self.rows.append(dict(values))
+
+    def copy_row(self, index: int) -> None:
+        self.rows.append(dict(self.rows[index]))
+
+    def delete_row(self, index: int) -> None:
+        del self.rows[index]
+
     def later(self, **delta: float) -> None:
         self.clock += timedelta(**delta)
 

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from support import DAY_H, MemoryRegister, approved, handed_over, rejected, reviewed, submission
+from support import DAY_H, approved, handed_over, rejected, reviewed, submission
 
 from sheetflow.findings import flatten
 
@@ -10,15 +10,15 @@ STAMP = DAY_H.replace(tzinfo=None)
 
 
 # ---------------------------------------------------------------- transitions
-def test_row_with_content_not_handed_over_is_draft():
-    register = MemoryRegister.of(submission())
+def test_row_with_content_not_handed_over_is_draft(register_of):
+    register = register_of(submission())
     register.sync()
     assert register.status() == "Draf"
     assert register.cell("handed_over_at") is None
 
 
-def test_invalid_hand_over_needs_fixing_and_lists_each_problem():
-    register = MemoryRegister.of(handed_over(documentation_count=3, caption="x" * 230))
+def test_invalid_hand_over_needs_fixing_and_lists_each_problem(register_of):
+    register = register_of(handed_over(documentation_count=3, caption="x" * 230))
     register.sync()
     assert register.status() == "Perlu Perbaikan"
     assert register.notes().splitlines() == [
@@ -28,15 +28,15 @@ def test_invalid_hand_over_needs_fixing_and_lists_each_problem():
     assert (register.cell("handed_over_at"), register.cell("received_at")) == (STAMP, None)
 
 
-def test_valid_hand_over_is_received_and_waits_for_review():
-    register = MemoryRegister.of(handed_over())
+def test_valid_hand_over_is_received_and_waits_for_review(register_of):
+    register = register_of(handed_over())
     register.sync()
     assert register.status() == "Menunggu Pemeriksaan"
     assert (register.cell("handed_over_at"), register.cell("received_at")) == (STAMP, STAMP)
 
 
-def test_fixed_row_waits_for_review():
-    register = MemoryRegister.of(handed_over(documentation_count=3))
+def test_fixed_row_waits_for_review(register_of):
+    register = register_of(handed_over(documentation_count=3))
     register.sync()
     register.edit(0, documentation_count=7)
     register.later(hours=1)
@@ -46,16 +46,16 @@ def test_fixed_row_waits_for_review():
     assert register.cell("handed_over_at") == STAMP
 
 
-def test_clearing_serahkan_on_a_row_needing_fixes_returns_it_to_draft():
-    register = MemoryRegister.of(handed_over(documentation_count=3))
+def test_clearing_serahkan_on_a_row_needing_fixes_returns_it_to_draft(register_of):
+    register = register_of(handed_over(documentation_count=3))
     register.sync()
     register.edit(0, handover=None)
     register.sync()
     assert register.status() == "Draf"
 
 
-def test_filling_pemeriksa_takes_the_row_for_review():
-    register = MemoryRegister.of(handed_over())
+def test_filling_pemeriksa_takes_the_row_for_review(register_of):
+    register = register_of(handed_over())
     register.sync()
     register.edit(0, reviewer="Budi Santoso")
     register.later(hours=2)
@@ -64,30 +64,30 @@ def test_filling_pemeriksa_takes_the_row_for_review():
     assert register.cell("reviewed_at") == STAMP + timedelta(hours=2)
 
 
-def test_tolak_with_a_response_rejects_and_clears_serahkan():
-    register = MemoryRegister.of(rejected())
+def test_tolak_with_a_response_rejects_and_clears_serahkan(register_of):
+    register = register_of(rejected())
     register.sync()
     assert register.status() == "Ditolak"
     assert register.cell("handover") is None
     assert register.cell("response") == "Foto kurang jelas; ganti foto 3 dan 4."
 
 
-def test_tolak_clears_a_ticked_checkbox_by_unticking_it():
-    register = MemoryRegister.of(rejected(handover=True))
+def test_tolak_clears_a_ticked_checkbox_by_unticking_it(register_of):
+    register = register_of(rejected(handover=True))
     register.sync()
     assert register.cell("handover") is False
 
 
-def test_terima_with_sign_off_approves_and_records_the_fingerprint():
-    register = MemoryRegister.of(approved())
+def test_terima_with_sign_off_approves_and_records_the_fingerprint(register_of):
+    register = register_of(approved())
     plan = register.sync()
     assert register.status() == "Disetujui"
     assert register.cell("fingerprint") == plan.history[-1].fingerprint
     assert register.cell("decided_at") == STAMP
 
 
-def test_upload_link_on_an_approved_row_publishes_it():
-    register = MemoryRegister.of(approved())
+def test_upload_link_on_an_approved_row_publishes_it(register_of):
+    register = register_of(approved())
     register.sync()
     register.edit(0, upload_links="https://www.instagram.com/p/abc/")
     register.sync()
@@ -95,8 +95,8 @@ def test_upload_link_on_an_approved_row_publishes_it():
     assert register.cell("published_at") == STAMP
 
 
-def test_one_sync_takes_a_row_through_every_step_it_qualifies_for():
-    register = MemoryRegister.of(approved(upload_links="https://www.instagram.com/p/abc/"))
+def test_one_sync_takes_a_row_through_every_step_it_qualifies_for(register_of):
+    register = register_of(approved(upload_links="https://www.instagram.com/p/abc/"))
     plan = register.sync()
     assert [(e.from_status, e.to_status) for e in plan.history] == [
         ("", "Draf"),
@@ -107,8 +107,8 @@ def test_one_sync_takes_a_row_through_every_step_it_qualifies_for():
     ]
 
 
-def test_resubmission_after_tolak_archives_the_decision_and_counts_a_revision():
-    register = MemoryRegister.of(rejected())
+def test_resubmission_after_tolak_archives_the_decision_and_counts_a_revision(register_of):
+    register = register_of(rejected())
     register.sync()
     register.edit(0, caption="Caption yang sudah diperbaiki.", handover="Ya")
     register.later(days=1)
@@ -123,8 +123,8 @@ def test_resubmission_after_tolak_archives_the_decision_and_counts_a_revision():
     )
 
 
-def test_resubmission_that_no_longer_passes_step_1_needs_fixing():
-    register = MemoryRegister.of(rejected())
+def test_resubmission_that_no_longer_passes_step_1_needs_fixing(register_of):
+    register = register_of(rejected())
     register.sync()
     register.edit(0, documentation_count=2, handover="Ya")
     register.sync()
@@ -133,44 +133,44 @@ def test_resubmission_that_no_longer_passes_step_1_needs_fixing():
 
 
 # ---------------------------------------------------------------- refusals
-def test_decision_without_pemeriksa_is_refused():
-    register = MemoryRegister.of(handed_over(decision="TERIMA", approved_by="Ketua PPID Pembantu"))
+def test_decision_without_pemeriksa_is_refused(register_of):
+    register = register_of(handed_over(decision="TERIMA", approved_by="Ketua PPID Pembantu"))
     plan = register.sync()
     assert register.status() == "Menunggu Pemeriksaan"
     assert ["Keputusan", "decision-without-reviewer"] in flatten(plan.findings, ["column", "code"])
 
 
-def test_tolak_without_a_written_response_is_refused():
-    register = MemoryRegister.of(reviewed(decision="TOLAK"))
+def test_tolak_without_a_written_response_is_refused(register_of):
+    register = register_of(reviewed(decision="TOLAK"))
     plan = register.sync()
     assert register.status() == "Sedang Diperiksa"
     assert flatten(plan.findings, ["column", "code"]) == [["Tanggapan Tertulis", "reject-without-response"]]
     assert register.cell("handover") == "Ya"
 
 
-def test_terima_without_disetujui_oleh_is_refused():
-    register = MemoryRegister.of(reviewed(decision="TERIMA"))
+def test_terima_without_disetujui_oleh_is_refused(register_of):
+    register = register_of(reviewed(decision="TERIMA"))
     plan = register.sync()
     assert register.status() == "Sedang Diperiksa"
     assert flatten(plan.findings, ["column", "code"]) == [["Disetujui Oleh", "approve-without-signoff"]]
 
 
-def test_decision_on_a_row_not_handed_over_is_refused():
-    register = MemoryRegister.of(submission(reviewer="Budi", decision="TERIMA", approved_by="Ketua PPID Pembantu"))
+def test_decision_on_a_row_not_handed_over_is_refused(register_of):
+    register = register_of(submission(reviewer="Budi", decision="TERIMA", approved_by="Ketua PPID Pembantu"))
     plan = register.sync()
     assert register.status() == "Draf"
     assert flatten(plan.findings, ["code"]) == [["decision-not-handed-over"]]
 
 
-def test_decision_on_a_row_failing_step_1_is_refused():
-    register = MemoryRegister.of(approved(documentation_count=1))
+def test_decision_on_a_row_failing_step_1_is_refused(register_of):
+    register = register_of(approved(documentation_count=1))
     register.sync()
     assert register.status() == "Perlu Perbaikan"
     assert "Keputusan belum dapat dicatat" in register.notes()
 
 
-def test_upload_before_approval_is_a_breach_logged_once():
-    register = MemoryRegister.of(handed_over(upload_links="https://www.instagram.com/p/abc/"))
+def test_upload_before_approval_is_a_breach_logged_once(register_of):
+    register = register_of(handed_over(upload_links="https://www.instagram.com/p/abc/"))
     register.sync()
     register.sync()
     assert register.status() == "Menunggu Pemeriksaan"
@@ -178,16 +178,16 @@ def test_upload_before_approval_is_a_breach_logged_once():
     assert register.codes().count("upload-before-approval") == 1
 
 
-def test_invalid_upload_link_keeps_the_row_approved():
-    register = MemoryRegister.of(approved(upload_links="sudah diunggah"))
+def test_invalid_upload_link_keeps_the_row_approved(register_of):
+    register = register_of(approved(upload_links="sudah diunggah"))
     plan = register.sync()
     assert register.status() == "Disetujui"
     assert flatten(plan.findings, ["column", "code"]) == [["Tautan Unggahan", "upload-links-invalid"]]
 
 
 # ---------------------------------------------------------------- undo
-def test_editing_the_submission_after_approval_revokes_it():
-    register = MemoryRegister.of(approved())
+def test_editing_the_submission_after_approval_revokes_it(register_of):
+    register = register_of(approved())
     register.sync()
     register.edit(0, caption="Caption diganti setelah disetujui.")
     plan = register.sync()
@@ -202,8 +202,8 @@ def test_editing_the_submission_after_approval_revokes_it():
     )
 
 
-def test_editing_after_upload_is_flagged_and_logged_once_but_not_undone():
-    register = MemoryRegister.of(approved(upload_links="https://www.instagram.com/p/abc/"))
+def test_editing_after_upload_is_flagged_and_logged_once_but_not_undone(register_of):
+    register = register_of(approved(upload_links="https://www.instagram.com/p/abc/"))
     register.sync()
     register.edit(0, caption="Caption diganti setelah diunggah.")
     register.sync()
@@ -213,8 +213,8 @@ def test_editing_after_upload_is_flagged_and_logged_once_but_not_undone():
     assert register.codes().count("changed-after-upload") == 1
 
 
-def test_status_typed_by_hand_is_restored_and_logged():
-    register = MemoryRegister.of(handed_over())
+def test_status_typed_by_hand_is_restored_and_logged(register_of):
+    register = register_of(handed_over())
     register.sync()
     register.edit(0, status="Disetujui")
     plan = register.sync()
@@ -223,10 +223,10 @@ def test_status_typed_by_hand_is_restored_and_logged():
     assert (entry.code, entry.from_status, entry.to_status) == ("status-restored", "Disetujui", "Menunggu Pemeriksaan")
 
 
-def test_copied_row_further_down_gets_a_new_number_and_starts_as_new():
-    register = MemoryRegister.of(approved())
+def test_copied_row_further_down_gets_a_new_number_and_starts_as_new(register_of):
+    register = register_of(approved())
     register.sync()
-    register.rows.append(dict(register.rows[0]))
+    register.copy_row(0)
     register.sync()
     assert [register.cell("register_no", i) for i in (0, 1)] == ["2024/0001", "2024/0002"]
     assert register.codes(1)[0] == "create" and register.codes(1)[-1] == "renumbered"
@@ -234,8 +234,8 @@ def test_copied_row_further_down_gets_a_new_number_and_starts_as_new():
 
 
 # ---------------------------------------------------------------- numbering
-def test_numbers_run_on_per_activity_year():
-    register = MemoryRegister.of(
+def test_numbers_run_on_per_activity_year(register_of):
+    register = register_of(
         submission(activity_date="3 Juli 2024"),
         submission(activity_date="30/12/2023"),
         submission(activity_date="4 Juli 2024"),
@@ -244,52 +244,52 @@ def test_numbers_run_on_per_activity_year():
     assert [register.cell("register_no", i) for i in range(3)] == ["2024/0001", "2023/0001", "2024/0002"]
 
 
-def test_numbers_of_deleted_rows_are_never_reused():
-    register = MemoryRegister.of(submission(), submission())
+def test_numbers_of_deleted_rows_are_never_reused(register_of):
+    register = register_of(submission(), submission())
     register.sync()
-    del register.rows[1]
-    register.rows.append(submission())
+    register.delete_row(1)
+    register.add_row(submission())
     register.sync()
     assert register.cell("register_no", 1) == "2024/0003"
 
 
-def test_rows_without_content_get_no_number():
-    register = MemoryRegister.of({}, {"handover": False, "status": "  "})
+def test_rows_without_content_get_no_number(register_of):
+    register = register_of({}, {"handover": False, "status": "  "})
     plan = register.sync()
     assert plan.rows == ()
 
 
 # ---------------------------------------------------------------- timeliness
-def test_same_day_steps_are_on_time():
-    register = MemoryRegister.of(approved(upload_links="https://www.instagram.com/p/abc/"))
+def test_same_day_steps_are_on_time(register_of):
+    register = register_of(approved(upload_links="https://www.instagram.com/p/abc/"))
     register.sync()
     assert register.cell("timeliness") == "Tepat waktu"
 
 
-def test_late_hand_over_shows_h_plus_days():
-    register = MemoryRegister.of(handed_over(activity_date="1 Juli 2024"))
+def test_late_hand_over_shows_h_plus_days(register_of):
+    register = register_of(handed_over(activity_date="1 Juli 2024"))
     register.sync()
     assert register.cell("timeliness") == "Terlambat: diserahkan H+2"
 
 
-def test_a_step_still_waiting_after_its_day_is_late():
-    register = MemoryRegister.of(handed_over())
+def test_a_step_still_waiting_after_its_day_is_late(register_of):
+    register = register_of(handed_over())
     register.sync()
     register.sync(now=DAY_H + timedelta(days=1))
     assert register.cell("timeliness") == "Terlambat: belum diperiksa H+1"
 
 
-def test_days_are_counted_in_the_register_time_zone():
+def test_days_are_counted_in_the_register_time_zone(register_of):
     # 23:30 UTC on 2 July is 06:30 on 3 July in WIB: same day as the activity.
 
-    register = MemoryRegister.of(handed_over())
+    register = register_of(handed_over())
     register.sync(now=datetime(2024, 7, 2, 23, 30, tzinfo=UTC))
     assert register.cell("timeliness") == "Tepat waktu"
 
 
 # ---------------------------------------------------------------- history
-def test_every_status_change_appends_a_history_row():
-    register = MemoryRegister.of(reviewed())
+def test_every_status_change_appends_a_history_row(register_of):
+    register = register_of(reviewed())
     plan = register.sync()
     take = plan.history[-1]
     assert (take.time, take.register_no, take.from_status, take.to_status, take.role, take.name) == (
@@ -299,13 +299,13 @@ def test_every_status_change_appends_a_history_row():
     assert take.reason == "Mulai diperiksa." and len(take.fingerprint) == 16
 
 
-def test_a_refused_row_stays_at_the_last_step_it_reached():
-    register = MemoryRegister.of(reviewed(decision="TOLAK"))
+def test_a_refused_row_stays_at_the_last_step_it_reached(register_of):
+    register = register_of(reviewed(decision="TOLAK"))
     plan = register.sync()
     assert [e.to_status for e in plan.history] == ["Draf", "Menunggu Pemeriksaan", "Sedang Diperiksa"]
 
 
-def test_second_sync_changes_nothing():
-    register = MemoryRegister.of(submission(), handed_over(caption="x" * 300), rejected(), approved())
+def test_second_sync_changes_nothing(register_of):
+    register = register_of(submission(), handed_over(caption="x" * 300), rejected(), approved())
     register.sync()
     assert not register.sync().changed
