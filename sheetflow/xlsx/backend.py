@@ -24,11 +24,16 @@ from openpyxl.utils.cell import column_index_from_string, get_column_letter, ran
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.dimensions import ColumnDimension
-from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.worksheet import Worksheet
+from python_calamine import CalamineError, CalamineWorkbook, PasswordError, XmlError, ZipError
 
 from ..errors import RegisterLocked, RegisterNotFound, RegisterUnreadable
 from ..table import Batch, Cell, Sheet, Values
+
+_UNREADABLE_MESSAGE = (
+    "{name} bukan berkas Excel (.xlsx) yang dapat dibaca; buka di Excel, simpan sebagai "
+    "Excel Workbook (.xlsx), lalu jalankan sync lagi."
+)
 
 # What openpyxl raises for a file that is not a readable workbook: not a zip, a zip
 # without the workbook parts, the old .xls format, or broken or hostile XML.
@@ -42,7 +47,7 @@ def open_workbook(path: str | os.PathLike[str], *, write: bool) -> Iterator[Xlsx
     if not path.is_file():
         raise RegisterNotFound(f"Berkas register {path} tidak ditemukan; periksa nama berkas dan foldernya.")
     if not write:
-        yield XlsxRegister(path, _load(path), writable=False)
+        yield XlsxRegister(path, writable=False)
         return
     _refuse_if_open(path)
     # On Unix the empty lock file stays behind: it holds no lock once released, and
@@ -55,25 +60,30 @@ def open_workbook(path: str | os.PathLike[str], *, write: bool) -> Iterator[Xlsx
             f"{path.name} sedang diproses oleh sync lain; tunggu sampai selesai lalu jalankan sync lagi."
         ) from None
     try:
-        yield XlsxRegister(path, _load(path), writable=True)
+        yield XlsxRegister(path, writable=True)
     finally:
         lock.release()
 
 
 class XlsxRegister:
-    """One loaded workbook: ``read`` gives raw rows, ``apply`` writes a batch and saves."""
+    """One register file: ``read`` gives raw rows, ``apply`` writes a batch and saves.
 
-    def __init__(self, path: Path, workbook: Workbook, *, writable: bool):
+    Most syncs change nothing, so reading must be cheap: values come from calamine's
+    reader (a fraction of openpyxl's load time), and the workbook is loaded with openpyxl,
+    which keeps every format, only when there is something to write."""
+
+    def __init__(self, path: Path, *, writable: bool):
         self._path = path
-        self._workbook = workbook
         self._writable = writable
+        self._values = _open_values(path)  # refuses a file that is no workbook before anything else
 
     def read(self, names: Sequence[str]) -> dict[str, Sheet]:
-        """The sheets that exist among ``names``, values exactly as stored (formulas as ``=...``)."""
+        """The sheets that exist among ``names``: values as the spreadsheet last computed them."""
+        book = self._values
         return {
-            name: Sheet(name, _rows(self._workbook[name]))
+            name: Sheet(name, _rows(book.get_sheet_by_name(name).to_python(skip_empty_area=False)))
             for name in names
-            if name in self._workbook.sheetnames
+            if name in book.sheet_names
         }
 
     def apply(self, batch: Batch) -> dict[str, Sheet]:
@@ -86,6 +96,7 @@ class XlsxRegister:
             raise RuntimeError("register was opened without write=True (dry run)")
         # Someone may have opened the file in Excel while this sync was working.
         _refuse_if_open(self._path)
+        self._workbook = _load(self._path)
         fmt = batch.datetime_format
         for write in batch.writes:
             _put(_cell(self._workbook[write.sheet], write.row, write.column), write.value, fmt)
@@ -139,20 +150,28 @@ def _load(path: Path) -> Workbook:
             f"{path.name} tidak dapat dibuka karena izin berkas ditolak; periksa hak akses berkas itu."
         ) from None
     except _UNREADABLE:
+        raise RegisterUnreadable(_UNREADABLE_MESSAGE.format(name=path.name)) from None
+
+
+def _open_values(path: Path) -> CalamineWorkbook:
+    try:
+        return CalamineWorkbook.from_path(str(path))
+    except PermissionError:
         raise RegisterUnreadable(
-            f"{path.name} bukan berkas Excel (.xlsx) yang dapat dibaca; buka di Excel, simpan sebagai "
-            "Excel Workbook (.xlsx), lalu jalankan sync lagi."
+            f"{path.name} tidak dapat dibuka karena izin berkas ditolak; periksa hak akses berkas itu."
         ) from None
+    except (CalamineError, ZipError, XmlError, PasswordError, ValueError, OSError):
+        raise RegisterUnreadable(_UNREADABLE_MESSAGE.format(name=path.name)) from None
 
 
-def _rows(sheet: Worksheet) -> tuple[Values, ...]:
-    rows = [_trim(values) for values in sheet.iter_rows(values_only=True)]
+def _rows(values: list[list[object]]) -> tuple[Values, ...]:
+    rows = [_trim(row) for row in values]
     while rows and not rows[-1]:
         rows.pop()
     return tuple(rows)
 
 
-def _trim(values: tuple[object, ...]) -> Values:
+def _trim(values: list[object]) -> Values:
     cells = [_raw(value) for value in values]
     while cells and cells[-1] is None:
         cells.pop()
@@ -160,8 +179,13 @@ def _trim(values: tuple[object, ...]) -> Values:
 
 
 def _raw(value: object) -> Cell:
-    # An array formula comes as an object; its text is what a person sees in the formula bar.
-    return value.text if isinstance(value, ArrayFormula) else value
+    # calamine gives an empty cell as "" and every number as a float; the stored file
+    # has neither an empty string nor a float 5.0 where a person typed 5.
+    if value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value  # type: ignore[return-value]
 
 
 def _last_filled_row(sheet: Worksheet) -> int:
