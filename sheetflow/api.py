@@ -11,14 +11,11 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
-
-import requests
+from typing import TYPE_CHECKING, Any, Protocol
 
 from . import placement, resources
 from .errors import SheetflowError
-from .gsheets import is_google, open_spreadsheet
-from .gsheets.setup import setup_requests
+from .gsheets.source import is_google
 from .layout import Layout, read_history, read_register, to_batch
 from .recap import recap
 from .retry import retrying
@@ -26,6 +23,9 @@ from .sync import Plan, plan
 from .table import Batch, Sheet
 from .workflow import Workflow, load_workflow
 from .xlsx import open_workbook
+
+if TYPE_CHECKING:
+    import requests
 
 # A write whose rows moved under it is repaired, and the repair checked, this many times.
 REPAIR_ROUNDS = 3
@@ -101,6 +101,9 @@ def setup_register(
     """Prepare a Google Sheet like the template; the number of changes made (0 the second time)."""
     if not is_google(source):
         raise SheetflowError(f"setup menyiapkan Google Sheet (gsheet:ID); untuk berkas pakai: sheetflow init {source}")
+    from .gsheets.backend import open_spreadsheet
+    from .gsheets.setup import setup_requests
+
     wf = workflow or load_workflow()
     connection = connection or Connection()
     with open_spreadsheet(source, write=True, credentials=connection.credentials, session=connection.session,
@@ -132,6 +135,10 @@ def run_demo(directory: str | Path = "sheetflow-demo", *, now: datetime | None =
 def open_source(source: str | Path, *, write: bool, connection: Connection) -> AbstractContextManager[Any]:
     """The backend for a source: ``gsheet:ID`` or a Sheets URL, else an .xlsx path."""
     if is_google(source):
+        # Google's client libraries are imported only for a Google Sheet: a cron run on a
+        # file should not pay for them.
+        from .gsheets.backend import open_spreadsheet
+
         return open_spreadsheet(str(source), write=write, credentials=connection.credentials,
                                 session=connection.session, sleep=connection.sleep)
     return open_workbook(source, write=write)

@@ -49,7 +49,6 @@ FALSE_WORDS = {"tidak", "t", "false", "salah", "0"}
 # Pasted text from chat apps and word processors carries these; they are not content.
 # (The zero-width joiner is: it binds emoji sequences such as a family into one.)
 INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad"))
-SPACES = re.compile(r"[\s\u00a0\u2007\u202f]+")
 
 NUMERIC_DATE = re.compile(r"^(\d{1,2})([/\-.])(\d{1,2})\2(\d{4})$")
 ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -75,12 +74,16 @@ def text(raw: Cell) -> str:
         return raw.isoformat()
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
-    return str(raw).translate(INVISIBLE).replace("\r\n", "\n").replace("\r", "\n")
+    value = str(raw)
+    if not value.isascii():  # plain ASCII, most cells, has nothing invisible to remove
+        value = value.translate(INVISIBLE)
+    return value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
 
 
 def squash(raw: Cell) -> str:
     """``text`` with every run of spaces (non-breaking ones too) made one space."""
-    return SPACES.sub(" ", text(raw)).strip()
+    # str.split() splits on every Unicode space, the non-breaking ones included.
+    return " ".join(text(raw).split())
 
 
 def is_blank(raw: Cell) -> bool:
@@ -89,7 +92,10 @@ def is_blank(raw: Cell) -> bool:
 
 def length(raw: Cell) -> int:
     """Characters as a reader counts them: an emoji with a skin tone is one."""
-    return len(GRAPHEME.findall(unicodedata.normalize("NFC", text(raw).strip())))
+    value = text(raw).strip()
+    if value.isascii():  # every ASCII character is a grapheme of its own
+        return len(value)
+    return len(GRAPHEME.findall(unicodedata.normalize("NFC", value)))
 
 
 def parse_date(raw: Cell) -> date | Unreadable:
@@ -169,7 +175,7 @@ def parse_whole(raw: Cell) -> int | Unreadable:
 
 def parse_urls(raw: Cell) -> tuple[str, ...] | Unreadable:
     """One http(s) URL per line; blank lines are ignored, anything else is not."""
-    urls = tuple(line for line in (SPACES.sub(" ", part).strip() for part in text(raw).split("\n")) if line)
+    urls = tuple(line for line in (" ".join(part.split()) for part in text(raw).split("\n")) if line)
     if not urls:
         return Unreadable("urls-missing")
     for url in urls:

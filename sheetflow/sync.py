@@ -395,6 +395,8 @@ class _RowRun:
 
 
 def _same(old: Cell, new: Cell) -> bool:
+    if old == new and type(old) is type(new):
+        return True
     if cells.is_blank(old) and cells.is_blank(new):
         return True
     if isinstance(new, bool) or isinstance(old, bool):

@@ -19,7 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from sheetflow.errors import RegisterLocked, RegisterNotFound, RegisterUnreadable
 from sheetflow.table import Batch, CellWrite
-from sheetflow.xlsx import backend, open_workbook
+from sheetflow.xlsx import open_workbook, writer
 
 WHEN = datetime(2024, 7, 3, 9, 30)
 GREY = PatternFill(fill_type="solid", start_color="F2F2F2", end_color="F2F2F2")
@@ -264,8 +264,8 @@ def _fail(*args: object, **kwargs: object) -> None:
     ("target", "name", "replacement"),
     [
         (Workbook, "save", _fail_mid_save),
-        (backend.shutil, "copy2", _fail),
-        (backend.os, "replace", _fail),
+        (writer.shutil, "copy2", _fail),
+        (writer.os, "replace", _fail),
     ],
     ids=["while-writing", "while-backing-up", "while-replacing"],
 )
@@ -284,7 +284,7 @@ def test_failed_save_leaves_the_original_intact(
 
 def test_failed_save_leaves_no_temporary_file(register: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with open_workbook(register, write=True) as opened:
-        monkeypatch.setattr(backend.os, "replace", _fail)
+        monkeypatch.setattr(writer.os, "replace", _fail)
         with pytest.raises(OSError, match="disk full"):
             opened.apply(_write(2, 3, "Ditolak"))
         monkeypatch.undo()

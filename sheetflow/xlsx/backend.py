@@ -8,36 +8,20 @@ undo the other's work.
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
-import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from copy import copy
-from datetime import datetime
 from pathlib import Path
 
-import openpyxl
 from filelock import FileLock, Timeout
-from openpyxl.cell.cell import Cell as XlCell
-from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.dimensions import ColumnDimension
-from openpyxl.worksheet.worksheet import Worksheet
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError, XmlError, ZipError
 
 from ..errors import RegisterLocked, RegisterNotFound, RegisterUnreadable
 from ..table import Batch, Cell, Sheet, Values
 
-_UNREADABLE_MESSAGE = (
+UNREADABLE_MESSAGE = (
     "{name} bukan berkas Excel (.xlsx) yang dapat dibaca; buka di Excel, simpan sebagai "
     "Excel Workbook (.xlsx), lalu jalankan sync lagi."
 )
-
-# What openpyxl raises for a file that is not a readable workbook: not a zip, a zip
-# without the workbook parts, the old .xls format, or broken or hostile XML.
-_UNREADABLE = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, SyntaxError)
 
 
 @contextmanager
@@ -96,31 +80,10 @@ class XlsxRegister:
             raise RuntimeError("register was opened without write=True (dry run)")
         # Someone may have opened the file in Excel while this sync was working.
         _refuse_if_open(self._path)
-        self._workbook = _load(self._path)
-        fmt = batch.datetime_format
-        for write in batch.writes:
-            _put(_cell(self._workbook[write.sheet], write.row, write.column), write.value, fmt)
-        for name, row in {(w.sheet, w.row) for w in batch.writes}:
-            _fit_height(self._workbook[name], row)
-        for name, rows in batch.appends.items():
-            sheet = self._sheet(name)
-            _write_rows(sheet, _last_filled_row(sheet) + 1, rows, fmt)
-        for name, rows in batch.replacements.items():
-            sheet = self._sheet(name)
-            for row in sheet.iter_rows():
-                for cell in row:
-                    if cell.value is not None:  # merged cells refuse even None
-                        cell.value = None
-            _write_rows(sheet, 1, rows, fmt)
-        for sheet in self._workbook.worksheets:
-            _cover_rows_with_filter(sheet)
-        _save_atomically(self._workbook, self._path)
-        return {}
+        from .writer import write_batch  # openpyxl's import and load are paid only to write
 
-    def _sheet(self, name: str) -> Worksheet:
-        if name in self._workbook.sheetnames:
-            return self._workbook[name]
-        return self._workbook.create_sheet(name)
+        write_batch(self._path, batch)
+        return {}
 
 
 def _refuse_if_open(path: Path) -> None:
@@ -140,19 +103,6 @@ def _refuse_if_open(path: Path) -> None:
         )
 
 
-def _load(path: Path) -> Workbook:
-    try:
-        # Formulas are loaded as formulas (not data_only) so that saving keeps them;
-        # macros are kept because Excel refuses an .xlsm saved without them.
-        return openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
-    except PermissionError:
-        raise RegisterUnreadable(
-            f"{path.name} tidak dapat dibuka karena izin berkas ditolak; periksa hak akses berkas itu."
-        ) from None
-    except _UNREADABLE:
-        raise RegisterUnreadable(_UNREADABLE_MESSAGE.format(name=path.name)) from None
-
-
 def _open_values(path: Path) -> CalamineWorkbook:
     try:
         return CalamineWorkbook.from_path(str(path))
@@ -161,7 +111,7 @@ def _open_values(path: Path) -> CalamineWorkbook:
             f"{path.name} tidak dapat dibuka karena izin berkas ditolak; periksa hak akses berkas itu."
         ) from None
     except (CalamineError, ZipError, XmlError, PasswordError, ValueError, OSError):
-        raise RegisterUnreadable(_UNREADABLE_MESSAGE.format(name=path.name)) from None
+        raise RegisterUnreadable(UNREADABLE_MESSAGE.format(name=path.name)) from None
 
 
 def _rows(values: list[list[object]]) -> tuple[Values, ...]:
@@ -186,102 +136,3 @@ def _raw(value: object) -> Cell:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value  # type: ignore[return-value]
-
-
-def _last_filled_row(sheet: Worksheet) -> int:
-    return max((row[0].row for row in sheet.iter_rows() if any(c.value is not None for c in row)), default=0)
-
-
-def _cover_rows_with_filter(sheet: Worksheet) -> None:
-    # An autofilter covers a fixed range; LibreOffice filters only the rows inside it,
-    # so rows people or sync added below must join the range.
-    if not sheet.auto_filter.ref:
-        return
-    first, top, last, _ = range_boundaries(sheet.auto_filter.ref)
-    bottom = max(top, _last_filled_row(sheet))
-    sheet.auto_filter.ref = f"{get_column_letter(first)}{top}:{get_column_letter(last)}{bottom}"
-
-
-def _write_rows(sheet: Worksheet, first_row: int, rows: Sequence[Values], fmt: str) -> None:
-    for row_number, values in enumerate(rows, start=first_row):
-        for column, value in enumerate(values, start=1):
-            if value is not None and value != "":
-                _put(_cell(sheet, row_number, column), value, fmt)
-
-
-def _cell(sheet: Worksheet, row: int, column: int) -> XlCell:
-    """The cell, created with its column's style the way Excel creates a cell someone types in."""
-    cell = sheet.cell(row=row, column=column)
-    if cell.has_style:
-        return cell
-    source = _dimension(sheet, column)
-    if source is not None and source.has_style:
-        cell.font = copy(source.font)
-        cell.fill = copy(source.fill)
-        cell.border = copy(source.border)
-        cell.alignment = copy(source.alignment)
-        cell.protection = copy(source.protection)
-        cell.number_format = source.number_format
-    return cell
-
-
-def _dimension(sheet: Worksheet, column: int) -> ColumnDimension | None:
-    return next((d for d in sheet.column_dimensions.values() if column in _span(d)), None)
-
-
-# Excel's default row height (points) and the tallest row it allows.
-LINE_HEIGHT, MAX_HEIGHT = 15, 409
-
-
-def _fit_height(sheet: Worksheet, row: int) -> None:
-    """Grow the row so wrapped text fits. Neither Excel nor LibreOffice grows a row for
-    text a program wrote, so a long note would print over the rows below it; a row a
-    person made taller stays as tall."""
-    lines = 1
-    for cell in sheet[row]:
-        dimension = _dimension(sheet, cell.column)
-        wraps = cell.alignment.wrap_text or (dimension is not None and dimension.alignment.wrap_text)
-        if cell.value is None or not wraps:
-            continue
-        # A character is about one width unit of Calibri 11; wrapping breaks at words, so allow some slack.
-        per_line = max(1, int((dimension.width if dimension and dimension.width else 8.43) * 0.9))
-        text = str(cell.value).splitlines() or [""]
-        lines = max(lines, sum(-(-len(part) // per_line) or 1 for part in text))
-    height = min(MAX_HEIGHT, LINE_HEIGHT * lines)
-    current = sheet.row_dimensions[row].height
-    if lines > 1 and (current is None or current < height):
-        sheet.row_dimensions[row].height = height
-
-
-def _span(dimension: ColumnDimension) -> range:
-    # A loaded <col> may cover several columns; one made in memory knows only its letter.
-    first = dimension.min or column_index_from_string(dimension.index)
-    return range(first, (dimension.max or first) + 1)
-
-
-def _put(cell: XlCell, value: Cell, datetime_format: str) -> None:
-    if value == "":
-        value = None  # a spreadsheet has no empty text: "" is an empty cell, as people see it
-    cell.value = value
-    if isinstance(value, str):
-        # openpyxl turns "=..." into a formula and "#N/A" into an error; sync writes text only.
-        cell.data_type = "s"
-    elif isinstance(value, datetime):
-        cell.number_format = datetime_format
-
-
-def _save_atomically(workbook: Workbook, path: Path) -> None:
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    temporary = Path(name)
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            workbook.save(stream)
-            stream.flush()
-            os.fsync(stream.fileno())
-        # mkstemp makes the file private; the register keeps the mode people gave it.
-        shutil.copymode(path, temporary)
-        shutil.copy2(path, path.with_name(f"{path.name}.bak"))
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise

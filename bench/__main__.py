@@ -1,0 +1,153 @@
+"""Run the benchmarks and write bench/RESULTS.md.
+
+    python -m bench                 # 1,000, 10,000 and 50,000 rows (first run builds the registers)
+    python -m bench --sizes 1000    # a quick look
+
+Every figure is a ratio against a baseline measured in the same run on the same file,
+each side a whole process (interpreter start-up and imports included), median of runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sheetflow.layout import read_history, read_register
+from sheetflow.sync import plan
+from sheetflow.xlsx import open_workbook
+
+from .registers import NOW, WORKFLOW, build, edit_one_percent
+
+HERE = Path(__file__).resolve().parent
+CACHE = HERE / ".cache"
+
+
+def run_child(*args: str) -> tuple[float, int]:
+    """Wall seconds and peak KiB of one measured process."""
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "bench.child", *args], capture_output=True, text=True,
+                          cwd=HERE.parent, check=False)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"bench.child {args[0]} failed:\n{done.stderr}")
+    return elapsed, json.loads(done.stderr.strip().splitlines()[-1])["peak_kib"]
+
+
+def median_run(runs: int, prepare, *args: str) -> tuple[float, int]:
+    times, peaks = [], []
+    for _ in range(runs):
+        extra = prepare() if prepare else ()
+        elapsed, peak = run_child(*args, *extra)
+        times.append(elapsed)
+        peaks.append(peak)
+    return statistics.median(times), max(peaks)
+
+
+def planner_rate(path: Path) -> float:
+    with open_workbook(path, write=False) as book:
+        sheets = book.read([WORKFLOW.sheets.register_, WORKFLOW.sheets.history])
+    _, rows = read_register(sheets, WORKFLOW)
+    history = read_history(sheets, WORKFLOW)
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        plan(rows, history, NOW, WORKFLOW)
+        times.append(time.perf_counter() - started)
+    return len(rows) / statistics.median(times)
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{os.cpu_count()} × {cpu}, {memory:.0f} GiB, Python {platform.python_version()}, {platform.platform()}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,50000")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    CACHE.mkdir(exist_ok=True)
+    now = NOW.isoformat()
+    results = []
+    for size in sizes:
+        print(f"[{size} rows] building register (cached after the first run)…", flush=True)
+        synced = build(size, CACHE)
+        edited = edit_one_percent(synced, CACHE / f"edited-{size}.xlsx")
+        scratch = Path(tempfile.mkdtemp(prefix="bench-"))
+
+        def fresh_copy(edited=edited, scratch=scratch):
+            target = scratch / "register.xlsx"
+            shutil.copyfile(edited, target)
+            return ()
+
+        print(f"[{size} rows] measuring…", flush=True)
+        before = synced.stat().st_mtime_ns
+        noop, noop_peak = median_run(args.runs, None, "sync", str(synced), now)
+        assert synced.stat().st_mtime_ns == before, "the no-op sync wrote the file"
+        calamine, _ = median_run(args.runs, None, "calamine", str(synced))
+        changed, changed_peak = median_run(args.runs, fresh_copy, "sync", str(scratch / "register.xlsx"), now)
+        roundtrip, _ = median_run(args.runs, None, "openpyxl-roundtrip", str(edited), str(scratch / "copy.xlsx"))
+        _, load_peak = median_run(1, None, "openpyxl-load", str(edited))
+        results.append({
+            "rows": size, "planner_rows_per_s": planner_rate(synced),
+            "noop_s": noop, "calamine_s": calamine, "changed_s": changed, "roundtrip_s": roundtrip,
+            "noop_peak_mib": noop_peak / 1024, "changed_peak_mib": changed_peak / 1024,
+            "openpyxl_load_peak_mib": load_peak / 1024, "file_mib": synced.stat().st_size / 2**20,
+        })
+        shutil.rmtree(scratch)
+    write_results(results)
+
+
+def write_results(results: list[dict]) -> None:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by `python -m bench` on: {machine()}.",
+        "Each figure is the median of whole-process runs (start-up and imports included on both sides);",
+        "ratios compare against a baseline measured in the same run on the same file.",
+        "",
+        "| rows | file | planner rows/s | no-op sync | calamine read | no-op ratio (≤ 1.5) | 1 % changed sync | "
+        "openpyxl load+save | changed ratio (≤ 1.25) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['rows']:,} | {r['file_mib']:.1f} MiB | {r['planner_rows_per_s']:,.0f} | {r['noop_s']:.2f} s | "
+            f"{r['calamine_s']:.2f} s | **{r['noop_s'] / r['calamine_s']:.2f}×** | {r['changed_s']:.2f} s | "
+            f"{r['roundtrip_s']:.2f} s | **{r['changed_s'] / r['roundtrip_s']:.2f}×** |"
+        )
+    lines += ["", "| rows | peak memory, no-op sync | peak, 1 % changed sync | openpyxl load alone | ratio (≤ 2) |",
+              "|---:|---:|---:|---:|---:|"]
+    for r in results:
+        lines.append(
+            f"| {r['rows']:,} | {r['noop_peak_mib']:.0f} MiB | {r['changed_peak_mib']:.0f} MiB | "
+            f"{r['openpyxl_load_peak_mib']:.0f} MiB | **{r['changed_peak_mib'] / r['openpyxl_load_peak_mib']:.2f}×** |"
+        )
+    if len(results) > 1:
+        lines += ["", "Growth (time ratio between consecutive sizes; linear would be the row ratio):", ""]
+        for small, large in zip(results, results[1:], strict=False):
+            factor = large["rows"] / small["rows"]
+            lines.append(
+                f"- {small['rows']:,} → {large['rows']:,} rows (×{factor:g}): no-op ×{large['noop_s'] / small['noop_s']:.1f}, "
+                f"changed ×{large['changed_s'] / small['changed_s']:.1f}, "
+                f"planner ×{small['planner_rows_per_s'] / large['planner_rows_per_s'] * factor:.1f}"
+            )
+    (HERE / "RESULTS.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
