@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 from datetime import UTC, datetime
+from itertools import pairwise
 from pathlib import Path
 
 from sheetflow.layout import read_history, read_register
@@ -138,10 +139,11 @@ def write_results(results: list[dict]) -> None:
         )
     if len(results) > 1:
         lines += ["", "Growth (time ratio between consecutive sizes; linear would be the row ratio):", ""]
-        for small, large in zip(results, results[1:], strict=False):
+        for small, large in pairwise(results):
             factor = large["rows"] / small["rows"]
             lines.append(
-                f"- {small['rows']:,} → {large['rows']:,} rows (×{factor:g}): no-op ×{large['noop_s'] / small['noop_s']:.1f}, "
+                f"- {small['rows']:,} → {large['rows']:,} rows (×{factor:g}): "
+                f"no-op ×{large['noop_s'] / small['noop_s']:.1f}, "
                 f"changed ×{large['changed_s'] / small['changed_s']:.1f}, "
                 f"planner ×{small['planner_rows_per_s'] / large['planner_rows_per_s'] * factor:.1f}"
             )

@@ -39,9 +39,10 @@ def main(job: str, *args: str) -> None:
 
 def peak_kib() -> int:
     # VmHWM starts afresh at exec; ru_maxrss would carry the parent's peak across fork.
-    for line in open("/proc/self/status", encoding="ascii"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1])
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 

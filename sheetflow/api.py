@@ -42,7 +42,7 @@ class Connection:
     """How to reach a Google Sheet; files need none of it."""
 
     credentials: str | os.PathLike[str] | None = None
-    session: requests.Session | None = None  # tests route requests to a local emulator
+    session: Callable[[Any], requests.Session] | None = None  # builds the HTTP session from the key
     sleep: Callable[[float], None] = time.sleep
 
 

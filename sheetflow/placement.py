@@ -1,10 +1,11 @@
 """Did every write land in its row? Rows people sort, insert or delete while a sync runs.
 
 A spreadsheet that many people edit at once cannot be locked. Sync writes to the
-positions it read; the write's response shows the sheet after it. A row is told by its
-``No. Register`` (or, for a row that had none yet, by its content), so a write that
-landed in someone else's row is found, that row is put back as it was read, and the
-changes go to where their row is now.
+positions it read; the write's response shows the sheet after it. Each row after the
+write is matched to the row it was when read — by the people's columns this write did
+not touch, and by ``No. Register`` where two rows read alike — so a write that landed
+in someone else's row is found, that row is put back as it was read, and the changes
+go to where their row is now.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from .table import Batch, Cell, CellWrite, Sheet
 @dataclass(frozen=True)
 class Identity:
     key: int  # 1-based column of the row's stable identity (No. Register)
-    content: tuple[int, ...]  # columns that tell a row apart while it has no key yet
+    content: tuple[int, ...]  # the people's columns: what tells a row apart
 
 
 @dataclass(frozen=True)
@@ -34,45 +35,47 @@ def check(batch: Batch, before: Sheet, after: Sheet, identity: Identity) -> Repa
     for w in batch.writes:
         if w.sheet == before.name:
             written[w.row][w.column] = w.value
+    # Cells this write set say nothing about whose row they are in now.
+    touched = {c for values in written.values() for c in values}
+    columns = tuple(c for c in identity.content if c not in touched)
+    keyed = {row for row, values in written.items() if identity.key in values}
+
+    def content(sheet: Sheet, row: int) -> tuple[str, ...]:
+        return tuple(cells.text(_at(sheet, row, c)) for c in columns)
+
+    def key(sheet: Sheet, row: int) -> str:
+        return cells.squash(_at(sheet, row, identity.key))
+
+    read_as: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for row in range(2, len(before.rows) + 1):
+        read_as[content(before, row)].append(row)
+    origin: dict[int, int] = {}  # row after the write -> the row it was when read
+    for row in range(2, len(after.rows) + 1):
+        candidates = read_as.get(content(after, row), [])
+        if len(candidates) > 1 and row not in keyed:
+            candidates = [r for r in candidates if key(before, r) == key(after, row)]
+        if len(candidates) == 1:
+            origin[row] = candidates[0]
+    position = {was: now for now, was in origin.items()}
+
     restore: list[CellWrite] = []
     reapply: list[CellWrite] = []
     moved = []
-    indexes: dict[tuple[int, frozenset[int]], dict[tuple[object, ...], list[int]]] = {}
-
-    def find(sheet: Sheet, wanted: tuple[object, ...], values: dict[int, Cell]) -> int | None:
-        # Rows are indexed once per sheet and set of written columns, not scanned per row.
-        signature = (id(sheet), frozenset(values))
-        if signature not in indexes:
-            index: dict[tuple[object, ...], list[int]] = defaultdict(list)
-            for r in range(2, len(sheet.rows) + 1):
-                index[_identify(sheet, r, values, identity)].append(r)
-            indexes[signature] = index
-        matches = indexes[signature].get(wanted, [])
-        return matches[0] if len(matches) == 1 else None
-
     for row, values in sorted(written.items()):
-        was, now = _identify(before, row, values, identity), _identify(after, row, values, identity)
-        if was == now:
+        now = position.get(row)
+        same_row = now == row or (now is None and row not in keyed and key(before, row) == key(after, row) != "")
+        if same_row:
             continue
         moved.append(row)
-        source = find(before, now, values)
-        if source is not None:
-            restore += [CellWrite(before.name, row, c, _at(before, source, c)) for c in values]
-        elif all(part == "" for part in now[1:]):
+        if row in origin:
+            restore += [CellWrite(before.name, row, c, _at(before, origin[row], c)) for c in values]
+        elif not any(content(after, row)):
             # The write landed on a row that is empty now (rows were deleted above it).
             restore += [CellWrite(before.name, row, c, None) for c in values]
-        target = find(after, was, values)
-        if target is not None:
-            reapply += [CellWrite(before.name, target, c, v) for c, v in values.items()]
+        if now is not None:
+            reapply += [CellWrite(before.name, now, c, v) for c, v in values.items()]
     fix = Batch(writes=tuple(restore + reapply), datetime_format=batch.datetime_format) if moved else Batch()
     return Repair(tuple(moved), fix)
-
-
-def _identify(sheet: Sheet, row: int, written: dict[int, Cell], identity: Identity) -> tuple[object, ...]:
-    # A key that this write sets cannot tell whose row it landed in; the content can.
-    if identity.key not in written and not cells.is_blank(key := _at(sheet, row, identity.key)):
-        return ("key", cells.squash(key))
-    return ("content", *(cells.text(_at(sheet, row, c)) for c in identity.content if c not in written))
 
 
 def _at(sheet: Sheet, row: int, column: int) -> Cell:

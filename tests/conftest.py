@@ -1,17 +1,40 @@
-import os
-import sys
-
-# Tests import their support module by name, from this folder.
-sys.path.insert(0, os.path.dirname(__file__))
-
 import pytest
-from registers import file_register
+from emulator import DEFAULT_EMAIL, SheetsEmulator, make_service_account
+from registers import file_register, sheet_register
 from support import MemoryRegister
 
 
-@pytest.fixture(params=["memory", "xlsx"])
+@pytest.fixture(scope="session")
+def emulator_server():
+    """The Sheets API v4 emulator on 127.0.0.1, started once for the whole run."""
+    with SheetsEmulator() as running:
+        yield running
+
+
+@pytest.fixture
+def emulator(emulator_server):
+    """The emulator for one test: faults and hooks a test leaves behind are dropped after it."""
+    yield emulator_server
+    emulator_server.clear_faults()
+    emulator_server.clear_hooks()
+
+
+@pytest.fixture(scope="session")
+def service_key(emulator_server, tmp_path_factory):
+    """A service-account key made for this run and known to the emulator."""
+    return make_service_account(tmp_path_factory.mktemp("key"), emulator_server)
+
+
+@pytest.fixture
+def google_register(emulator, service_key):
+    return sheet_register(emulator, service_key, DEFAULT_EMAIL)
+
+
+@pytest.fixture(params=["memory", "xlsx", "google"])
 def register_of(request, tmp_path):
     """Makes a register from rows on each backend; transition tests run on all of them."""
     if request.param == "memory":
         return MemoryRegister.of
+    if request.param == "google":
+        return request.getfixturevalue("google_register")
     return file_register(tmp_path)

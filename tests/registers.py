@@ -95,3 +95,91 @@ def file_register(folder: Path):
         return FileRegister(new_register(folder, *rows, name=f"register-{next(counter)}.xlsx"), clock)
 
     return make
+
+
+@dataclass
+class SheetRegister(_Reading):
+    """The register on a Google Sheet served by the local Sheets API emulator."""
+
+    emulator: Any
+    spreadsheet_id: str
+    connection: api.Connection
+    clock: datetime = DAY_H
+
+    @property
+    def source(self) -> str:
+        return f"gsheet:{self.spreadsheet_id}"
+
+    def sync(self, *, now: datetime | None = None) -> Plan:
+        return api.sync_register(self.source, now=now or self.clock, connection=self.connection).plan
+
+    def rows(self) -> list[dict[str, Any]]:
+        grid = self.emulator.grid(self.spreadsheet_id, WORKFLOW.sheets.register_)
+        keys = [KEYS.get(h) for h in grid[0]]
+        return [
+            {k: v for k, v in zip(keys, row, strict=False) if k}
+            for row in grid[1:]
+            if any(v not in (None, "") for v in row)
+        ]
+
+    def history_rows(self) -> list[tuple[Any, ...]]:
+        rows = self.emulator.grid(self.spreadsheet_id, WORKFLOW.sheets.history)[1:]
+        return [tuple(row) + (None,) * (len(HISTORY_HEADERS) - len(row)) for row in rows]
+
+    def edit(self, index: int, **changes: Any) -> None:
+        for key, value in changes.items():
+            self.type(index + 2, key, value)
+
+    def type(self, row: int, key: str, value: Any) -> None:
+        # A person typing: "" empties the cell, as pressing Delete does.
+        column = COLUMNS.index(key)
+        self.emulator.type(self.spreadsheet_id, WORKFLOW.sheets.register_, f"{_letter(column)}{row}",
+                           "" if value is None else value)
+
+    def add_row(self, values: dict[str, Any]) -> None:
+        row = len(self.emulator.grid(self.spreadsheet_id, WORKFLOW.sheets.register_)) + 1
+        for key, value in values.items():
+            self.type(row, key, value)
+
+    def copy_row(self, index: int) -> None:
+        grid = self.emulator.grid(self.spreadsheet_id, WORKFLOW.sheets.register_)
+        source = grid[index + 1]
+        for column, value in enumerate(source):
+            if value not in (None, ""):
+                self.emulator.type(self.spreadsheet_id, WORKFLOW.sheets.register_,
+                                   f"{_letter(column)}{len(grid) + 1}", value)
+
+    def delete_row(self, index: int) -> None:
+        self.emulator.delete_rows(self.spreadsheet_id, WORKFLOW.sheets.register_, index + 2)
+
+
+COLUMNS = [c.key for c in WORKFLOW.columns]
+KEYS = {c.header: c.key for c in WORKFLOW.columns}
+
+
+def _letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def register_rows(rows: tuple[dict[str, Any], ...]) -> list[list[Any]]:
+    return [[c.header for c in WORKFLOW.columns], *([row.get(k) for k in COLUMNS] for row in rows)]
+
+
+def sheet_register(emulator: Any, key: Path, account: str):
+    connection = api.Connection(credentials=key, session=emulator.session, sleep=lambda seconds: None)
+
+    def make(*rows: dict[str, Any], clock: datetime = DAY_H) -> SheetRegister:
+        spreadsheet_id = emulator.create_spreadsheet(
+            "Register",
+            {WORKFLOW.sheets.register_: register_rows(rows), WORKFLOW.sheets.history: [list(HISTORY_HEADERS)],
+             WORKFLOW.sheets.recap: []},
+            shared_with=[account], locale="id_ID", time_zone=WORKFLOW.timezone,
+        )
+        return SheetRegister(emulator, spreadsheet_id, connection, clock)
+
+    return make

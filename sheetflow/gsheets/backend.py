@@ -13,11 +13,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-import requests
-
 from ..table import Batch, CellWrite, Sheet
 from .cells import cell_data, from_effective, trimmed
-from .client import SheetsClient, load_credentials
+from .client import SessionFactory, SheetsClient, load_credentials
 from .source import spreadsheet_id
 
 # The response is cut to the cell values; formats and metadata would multiply its size.
@@ -30,12 +28,13 @@ def open_spreadsheet(
     *,
     write: bool,
     credentials: str | os.PathLike[str] | None = None,
-    session: requests.Session | None = None,
+    session: SessionFactory | None = None,
     sleep: Callable[[float], None] | None = None,
 ) -> Iterator[GoogleRegister]:
     """One read of the spreadsheet's metadata; ``write`` is accepted for symmetry with files:
     Google has no lock to take, which is why writes are checked after the fact."""
-    client = SheetsClient(load_credentials(credentials), spreadsheet_id(source), session=session, sleep=sleep)
+    key = load_credentials(credentials)
+    client = SheetsClient(key, spreadsheet_id(source), session=session(key) if session else None, sleep=sleep)
     yield GoogleRegister(client, client.metadata())
 
 

@@ -26,6 +26,9 @@ from ..errors import AccessDenied, CredentialsInvalid, RegisterBusy, RegisterNot
 from ..retry import retrying
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
+# Builds the authorised HTTP session from the credentials; tests pass one that reaches a
+# local emulator (gspread copies its URLs at import, so a transport adapter is the way).
+SessionFactory = Callable[[service_account.Credentials], requests.Session]
 ENVIRONMENT = "GOOGLE_APPLICATION_CREDENTIALS"
 
 
