@@ -44,6 +44,7 @@ class Connection:
     credentials: str | os.PathLike[str] | None = None
     session: Callable[[Any], requests.Session] | None = None  # builds the HTTP session from the key
     sleep: Callable[[float], None] = time.sleep
+    limiter: Any = None  # a gsheets RateLimiter shared by every Google Sheet of a run
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,7 @@ def open_source(source: str | Path, *, write: bool, connection: Connection) -> A
         from .gsheets.backend import open_spreadsheet
 
         return open_spreadsheet(str(source), write=write, credentials=connection.credentials,
-                                session=connection.session, sleep=connection.sleep)
+                                session=connection.session, sleep=connection.sleep, limiter=connection.limiter)
     return open_workbook(source, write=write)
 
 

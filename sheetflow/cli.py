@@ -11,10 +11,15 @@ from typing import Any
 
 import click
 
-from . import report
+from . import logs, report
 from .api import Connection, check_register, init_register, run_demo, setup_register, sync_register
+from .config import DEFAULT_FILE, load_config
 from .errors import SheetflowError
+from .fleet import sync_all
 from .messages import render
+
+# A configuration run in which one or more registers could not be synced (each reported).
+FLEET_FAILED = 4
 
 
 def _parse_now(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
@@ -84,18 +89,48 @@ def init(path: str) -> None:
     click.echo(render("out-initialised", "id", path=created))
 
 
+def config_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--config for running every register of a configuration file."""
+    return click.option(
+        "--config", "config_file", type=click.Path(dir_okay=False),
+        help=f"Configuration listing the registers (default ./{DEFAULT_FILE}); used when no SOURCE is given.",
+    )(command)
+
+
+def _run_config(config_file: str | None, *, dry_run: bool, lang: str, now: datetime | None, quiet: bool,
+                as_json: bool) -> None:
+    config = load_config(config_file)
+    bar_wanted = sys.stderr.isatty() and not (quiet or as_json)
+    logs.configure(config.log, quiet=quiet, progress_bar=bar_wanted)
+    with click.progressbar(length=len(config.registers), label="sync", file=sys.stderr,
+                           hidden=not bar_wanted) as bar:
+        outcomes = sync_all(config, now=now, dry_run=dry_run, on_done=lambda outcome: bar.update(1))
+    if as_json:
+        click.echo(json.dumps(report.fleet_json(outcomes, lang), ensure_ascii=False, indent=2))
+    elif not quiet:
+        click.echo(report.fleet_summary(outcomes, lang))
+    if not all(outcome.ok for outcome in outcomes):
+        sys.exit(FLEET_FAILED)
+
+
 @cli.command()
-@click.argument("source")
+@click.argument("source", required=False)
 @click.option("--exit-code", is_flag=True, help="Exit 1 when sync would change something (like git diff).")
 @output_options
 @credentials_option
+@config_option
 @_fail_cleanly
 def check(
-    source: str, exit_code: bool, lang: str, now: datetime | None, quiet: bool, as_json: bool, credentials: str | None
+    source: str | None, exit_code: bool, lang: str, now: datetime | None, quiet: bool, as_json: bool,
+    credentials: str | None, config_file: str | None,
 ) -> None:
     """Dry run: show per row what sync would change and why. Writes nothing.
 
-    SOURCE is an .xlsx file, or a Google Sheet as gsheet:ID or its URL."""
+    SOURCE is an .xlsx file, or a Google Sheet as gsheet:ID or its URL; without it, every
+    register of the configuration file."""
+    if source is None:
+        _run_config(config_file, dry_run=True, lang=lang, now=now, quiet=quiet, as_json=as_json)
+        return
     result = check_register(source, now=now, connection=Connection(credentials=credentials))
     _print(result, lang, quiet, as_json, report.details)
     if exit_code and result.plan.changed:
@@ -103,14 +138,22 @@ def check(
 
 
 @cli.command()
-@click.argument("source")
+@click.argument("source", required=False)
 @output_options
 @credentials_option
+@config_option
 @_fail_cleanly
-def sync(source: str, lang: str, now: datetime | None, quiet: bool, as_json: bool, credentials: str | None) -> None:
+def sync(
+    source: str | None, lang: str, now: datetime | None, quiet: bool, as_json: bool, credentials: str | None,
+    config_file: str | None,
+) -> None:
     """Validate every row against the SOP, advance statuses and write notes, times and history.
 
-    SOURCE is an .xlsx file, or a Google Sheet as gsheet:ID or its URL."""
+    SOURCE is an .xlsx file, or a Google Sheet as gsheet:ID or its URL; without it, every
+    register of the configuration file (exit 4 when any of them failed)."""
+    if source is None:
+        _run_config(config_file, dry_run=False, lang=lang, now=now, quiet=quiet, as_json=as_json)
+        return
     result = sync_register(source, now=now, connection=Connection(credentials=credentials))
     _print(result, lang, quiet, as_json, report.summary)
 

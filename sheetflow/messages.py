@@ -194,6 +194,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "id": "{rows} baris dipindah orang saat sync menulis; sudah dikembalikan dan ditulis ke baris yang benar.",
         "en": "{rows} rows were moved by someone while sync wrote; repaired and written to the right rows.",
     },
+    "out-fleet-ok": {
+        "id": "{name}: selesai ({changed} baris berubah, {attention} perlu perhatian).",
+        "en": "{name}: done ({changed} rows changed, {attention} need attention).",
+    },
+    "out-fleet-failed": {"id": "{name}: GAGAL: {error}", "en": "{name}: FAILED: {error}"},
+    "out-fleet-total": {
+        "id": "{ok} dari {total} register berhasil disinkronkan.",
+        "en": "{ok} of {total} registers synced.",
+    },
     "out-initialised": {
         "id": "Register baru dibuat: {path}. Buka dengan Excel atau LibreOffice dan baca sheet Petunjuk.",
         "en": "New register created: {path}. Open it in Excel or LibreOffice and read the Petunjuk sheet.",

@@ -6,6 +6,7 @@ from typing import Any
 
 from . import cells
 from .api import SyncResult
+from .fleet import Outcome
 from .messages import render
 
 
@@ -76,6 +77,29 @@ def as_json(result: SyncResult, lang: str) -> dict[str, Any]:
             for r in result.plan.rows
         ],
     }
+
+
+def fleet_summary(outcomes: list[Outcome], lang: str) -> str:
+    """One line per register of a config, then the total."""
+    lines = []
+    for outcome in outcomes:
+        name = outcome.register.name
+        if outcome.result is None:
+            lines.append(render("out-fleet-failed", lang, name=name, error=outcome.error))
+            continue
+        rows = outcome.result.plan.rows
+        lines.append(render("out-fleet-ok", lang, name=name, changed=sum(1 for r in rows if r.changes or r.history),
+                            attention=sum(1 for r in rows if any(f.severity == "error" for f in r.findings))))
+    lines.append(render("out-fleet-total", lang, ok=sum(o.ok for o in outcomes), total=len(outcomes)))
+    return "\n".join(lines)
+
+
+def fleet_json(outcomes: list[Outcome], lang: str) -> list[dict[str, Any]]:
+    return [
+        {"register": o.register.name, "source": o.source, "ok": o.ok, "error": o.error,
+         "report": as_json(o.result, lang) if o.result else None}
+        for o in outcomes
+    ]
 
 
 def _title(result: SyncResult, lang: str) -> str:

@@ -218,6 +218,11 @@ class Workflow(_Model):
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    def adjusted(self, *, timezone: str | None = None, language: str | None = None) -> Workflow:
+        """The same workflow for a register in another time zone or language."""
+        changes = {k: v for k, v in {"timezone": timezone, "language": language}.items() if v}
+        return Workflow.model_validate({**self.model_dump(by_alias=True), **changes}) if changes else self
+
     @property
     def start(self) -> Transition:
         return next(t for t in self.transitions if not t.from_)

@@ -16,6 +16,7 @@ from typing import Any
 from ..table import Batch, CellWrite, Sheet
 from .cells import cell_data, from_effective, trimmed
 from .client import SessionFactory, SheetsClient, load_credentials
+from .ratelimit import RateLimiter
 from .source import spreadsheet_id
 
 # The response is cut to the cell values; formats and metadata would multiply its size.
@@ -30,11 +31,13 @@ def open_spreadsheet(
     credentials: str | os.PathLike[str] | None = None,
     session: SessionFactory | None = None,
     sleep: Callable[[float], None] | None = None,
+    limiter: RateLimiter | None = None,
 ) -> Iterator[GoogleRegister]:
     """One read of the spreadsheet's metadata; ``write`` is accepted for symmetry with files:
     Google has no lock to take, which is why writes are checked after the fact."""
     key = load_credentials(credentials)
-    client = SheetsClient(key, spreadsheet_id(source), session=session(key) if session else None, sleep=sleep)
+    client = SheetsClient(key, spreadsheet_id(source), session=session(key) if session else None, sleep=sleep,
+                          limiter=limiter)
     yield GoogleRegister(client, client.metadata())
 
 

@@ -24,6 +24,7 @@ from gspread.urls import SPREADSHEET_BATCH_UPDATE_URL
 
 from ..errors import AccessDenied, CredentialsInvalid, RegisterBusy, RegisterNotFound, SheetflowError
 from ..retry import retrying
+from .ratelimit import RateLimiter
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 # Builds the authorised HTTP session from the credentials; tests pass one that reaches a
@@ -69,8 +70,10 @@ class SheetsClient:
         session: requests.Session | None = None,
         sleep: Callable[[float], None] | None = None,
         max_seconds: float = 120,
+        limiter: RateLimiter | None = None,
     ):
         self.spreadsheet_id = spreadsheet_id
+        self._limiter = limiter
         self.account = getattr(credentials, "service_account_email", "akun layanan")
         self._http = HTTPClient(credentials, session=session)
         self._retry_options: dict[str, Any] = {"max_seconds": max_seconds}
@@ -103,6 +106,8 @@ class SheetsClient:
 
     @contextmanager
     def _errors(self) -> Iterator[None]:
+        if self._limiter:
+            self._limiter.acquire()
         try:
             yield
         except APIError as exc:

@@ -1,0 +1,68 @@
+"""Many registers from one scheduled job: each synced in turn, one's failure never
+stopping the others, Google requests sharing one rate limit."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from .api import Connection, SyncResult, check_register, sync_register
+from .config import Config, RegisterSettings
+from .errors import SheetflowError
+from .gsheets.ratelimit import RateLimiter
+from .workflow import load_workflow
+
+log = logging.getLogger("sheetflow")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    register: RegisterSettings
+    source: str
+    result: SyncResult | None = None
+    error: str | None = None
+    exit_code: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def sync_all(
+    config: Config,
+    *,
+    now: datetime | None = None,
+    dry_run: bool = False,
+    session: Callable[[Any], Any] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+    on_done: Callable[[Outcome], None] = lambda outcome: None,
+) -> list[Outcome]:
+    limiter = RateLimiter(config.google.requests_per_minute, clock=clock, sleep=sleep)
+    run = check_register if dry_run else sync_register
+    outcomes = []
+    for register in config.registers:
+        source = config.source(register)
+        connection = Connection(credentials=config.credentials(register), session=session, sleep=sleep,
+                                limiter=limiter)
+        try:
+            workflow = load_workflow(register.workflow).adjusted(timezone=register.timezone,
+                                                                 language=register.language)
+            result = run(source, now=now, workflow=workflow, connection=connection)
+            outcome = Outcome(register, source, result)
+            log.info("%s: %s baris berubah, %s baris Riwayat", register.name,
+                     sum(1 for r in result.plan.rows if r.changes or r.history), len(result.plan.history))
+        except SheetflowError as exc:
+            outcome = Outcome(register, source, error=str(exc), exit_code=exc.exit_code)
+            log.error("%s: %s", register.name, exc)
+        except Exception as exc:  # one register's bug must not cost the others their sync
+            outcome = Outcome(register, source, error=f"kesalahan tak terduga: {exc.__class__.__name__}: {exc}",
+                              exit_code=70)
+            log.exception("%s: kesalahan tak terduga", register.name)
+        outcomes.append(outcome)
+        on_done(outcome)
+    return outcomes

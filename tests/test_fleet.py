@@ -1,0 +1,150 @@
+"""Many registers from one configuration: one command, one register's failure reported
+while the others complete, Google requests under one rate limit."""
+
+import json
+import logging
+
+import pytest
+from click.testing import CliRunner
+from emulator import DEFAULT_EMAIL
+from files import new_register, read_rows
+from registers import register_rows
+from support import DAY_H, handed_over, submission
+
+from sheetflow.cli import cli
+from sheetflow.config import ConfigInvalid, load_config
+from sheetflow.fleet import sync_all
+from sheetflow.gsheets.ratelimit import RateLimiter
+
+NOW = ["--now", "2024-07-03T10:00"]
+
+
+def write_config(folder, text):
+    path = folder / "sheetflow.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def excel_registers(folder, names):
+    for name in names:
+        new_register(folder, handed_over(activity_name=f"Kegiatan {name}"), name=f"{name}.xlsx")
+    return "".join(f'[[registers]]\nname = "{n}"\nsource = "{n}.xlsx"\n\n' for n in names)
+
+
+class FakeTime:
+    """One clock for the rate limiter and the emulator's quota: sleeping moves it."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def clock(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+
+def test_three_files_and_two_google_sheets_sync_in_one_run_with_one_broken(tmp_path, emulator, service_key):
+    sheets = [emulator.create_spreadsheet("R", {"Register": register_rows((handed_over(),)), "Riwayat": [],
+                                                 "Rekap": []}, shared_with=[DEFAULT_EMAIL]) for _ in range(2)]
+    text = excel_registers(tmp_path, ["bedoyo", "genjahan", "gombang"])
+    text += '[[registers]]\nname = "rusak"\nsource = "tidak-ada.xlsx"\n\n'
+    text += "".join(f'[[registers]]\nname = "google-{i}"\nsource = "gsheet:{sid}"\n\n' for i, sid in enumerate(sheets))
+    text += f'[google]\ncredentials = "{service_key}"\n'
+    outcomes = sync_all(load_config(write_config(tmp_path, text)), now=DAY_H, session=emulator.session,
+                        sleep=lambda seconds: None)
+    assert [(o.register.name, o.ok) for o in outcomes] == [
+        ("bedoyo", True), ("genjahan", True), ("gombang", True), ("rusak", False), ("google-0", True),
+        ("google-1", True),
+    ]
+    assert "tidak-ada.xlsx" in outcomes[3].error
+    assert read_rows(tmp_path / "gombang.xlsx")[0]["status"] == "Menunggu Pemeriksaan"
+    assert emulator.grid(sheets[1], "Register")[1][15] == "Menunggu Pemeriksaan"
+
+
+def test_the_cli_syncs_every_register_and_exits_4_when_one_failed(tmp_path, monkeypatch):
+    text = excel_registers(tmp_path, ["bedoyo", "genjahan"]) + '[[registers]]\nname = "rusak"\nsource = "x.xlsx"\n'
+    monkeypatch.chdir(tmp_path)
+    write_config(tmp_path, text)
+    result = CliRunner().invoke(cli, ["sync", *NOW])
+    assert result.exit_code == 4
+    assert "bedoyo: selesai (1 baris berubah" in result.output
+    assert "rusak: GAGAL" in result.output and "2 dari 3 register berhasil" in result.output
+
+
+def test_the_cli_json_lists_each_register(tmp_path):
+    config = write_config(tmp_path, excel_registers(tmp_path, ["bedoyo"]))
+    result = CliRunner().invoke(cli, ["check", "--json", "--config", str(config), *NOW])
+    (entry,) = json.loads(result.stdout)
+    assert (entry["register"], entry["ok"], entry["report"]["changed"]) == ("bedoyo", True, True)
+
+
+def test_each_register_runs_in_its_own_time_zone(tmp_path):
+    new_register(tmp_path, handed_over(activity_date="3 Juli 2024"), name="timur.xlsx")
+    text = '[[registers]]\nname = "timur"\nsource = "timur.xlsx"\ntimezone = "WIT"\n'
+    (outcome,) = sync_all(load_config(write_config(tmp_path, text)), now=DAY_H)
+    assert outcome.result.workflow.timezone == "Asia/Jayapura"
+    assert read_rows(tmp_path / "timur.xlsx")[0]["handed_over_at"].hour == 12  # 10:00 WIB is 12:00 WIT
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ('[[registers]]\nname = "a"\nsource = "a.xlsx"\ntimezone = 7\n', "baris 4: registers.0.timezone"),
+        ('[[registers]]\nname = "a"\nsource = "a.xlsx"\n\n[[registers]]\nname = "b"\nsorce = "b.xlsx"\n',
+         "baris 7: registers.1.sorce"),
+        ('[google]\nrequests_per_minute = 0\n[[registers]]\nname = "a"\nsource = "a.xlsx"\n',
+         "baris 2: google.requests_per_minute"),
+        ("registers = []\n", "baris 1: registers"),
+    ],
+)
+def test_a_config_mistake_names_the_key_and_the_line(tmp_path, text, named):
+    with pytest.raises(ConfigInvalid, match=named.replace(".", r"\.")):
+        load_config(write_config(tmp_path, text))
+
+
+def test_a_missing_config_says_what_to_do(tmp_path):
+    with pytest.raises(ConfigInvalid, match="tidak ditemukan"):
+        load_config(tmp_path / "sheetflow.toml")
+
+
+def test_the_rate_limiter_spaces_requests_within_a_minute():
+    time = FakeTime()
+    limiter = RateLimiter(50, clock=time.clock, sleep=time.sleep)
+    for _ in range(120):
+        limiter.acquire()
+    assert 120 <= time.now < 121  # the 101st request waited for the first minute to pass
+
+
+def test_many_google_registers_sync_without_one_request_failing_for_quota(tmp_path, emulator, service_key):
+    time = FakeTime()
+    sheets = [emulator.create_spreadsheet("R", {"Register": register_rows((submission(),)), "Riwayat": [],
+                                                 "Rekap": []}, shared_with=[DEFAULT_EMAIL]) for _ in range(30)]
+    text = "".join(f'[[registers]]\nname = "r{i}"\nsource = "gsheet:{sid}"\n\n' for i, sid in enumerate(sheets))
+    text += f'[google]\ncredentials = "{service_key}"\nrequests_per_minute = 55\n'
+    emulator.reset_log()
+    emulator.quota(reads_per_minute=60, writes_per_minute=60, clock=time.clock)
+    try:
+        outcomes = sync_all(load_config(write_config(tmp_path, text)), now=DAY_H, session=emulator.session,
+                            sleep=time.sleep, clock=time.clock)
+    finally:
+        emulator.quota(reads_per_minute=10**9, writes_per_minute=10**9)
+    assert all(o.ok for o in outcomes)
+    assert [r for r in emulator.requests if r["status"] == 429] == []
+    assert time.now >= 60  # 90 requests at 55 a minute needed a second minute
+
+
+def test_the_log_file_rotates(tmp_path):
+    from sheetflow import logs
+    from sheetflow.config import LogSettings
+
+    logs.configure(LogSettings(file=tmp_path / "log" / "sheetflow.log", max_bytes=200, backups=2), quiet=True,
+                   progress_bar=False)
+    logger = logging.getLogger("sheetflow")
+    for i in range(20):
+        logger.info("baris log nomor %s yang cukup panjang untuk memutar berkas", i)
+    assert sorted(p.name for p in (tmp_path / "log").iterdir()) == [
+        "sheetflow.log", "sheetflow.log.1", "sheetflow.log.2"]
+    for handler in logger.handlers:
+        handler.close()
+    logger.handlers.clear()
