@@ -160,9 +160,10 @@ def _run(
             with attempt:
                 sheets = book.read([wf.sheets.register_, wf.sheets.history, wf.sheets.recap])
                 layout, rows = read_register(sheets, wf)
-                planned = plan(rows, read_history(sheets, wf), moment, wf)
+                history = read_history(sheets, wf)
+                planned = plan(rows, history, moment, wf)
                 if write and planned.changed:
-                    batch = to_batch(planned, layout, wf, recap(planned, wf))
+                    batch = to_batch(planned, layout, wf, recap(planned, [*history, *planned.history], wf))
                     moved = _settle(book, batch, sheets[wf.sheets.register_], book.apply(batch), layout, wf)
     return SyncResult(str(source), wf, planned, moment, dry_run=not write, moved=moved)
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from . import cells
+from . import cells, messages
 from .errors import HeaderMissing, RegisterNotFound
 from .history_headers import HISTORY_HEADERS
+from .recap import chart_data
 from .sync import HistoryEntry, Plan, RegisterRow
-from .table import Batch, CellWrite, Sheet, Values
+from .table import Batch, CellWrite, Chart, Sheet, Values
 from .workflow import Workflow, fold
 
 
@@ -84,10 +85,16 @@ def to_batch(plan: Plan, layout: Layout, workflow: Workflow, recap: Sequence[Val
         for change in plan.changes
     )
     history = tuple(history_values(e) for e in plan.history)
+    charts = ()
+    if recap is not None:
+        data = chart_data(workflow)
+        charts = (Chart(workflow.sheets.recap, messages.render("recap-chart", workflow.language), data.first_row,
+                        data.last_row),)
     return Batch(
         writes=writes,
         appends={workflow.sheets.history: history} if history else {},
         replacements={workflow.sheets.recap: tuple(recap)} if recap is not None else {},
+        charts=charts,
         datetime_format=workflow.datetime_format,
     )
 

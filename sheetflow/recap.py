@@ -1,45 +1,144 @@
-"""The ``Rekap`` sheet: counts per status and per activity month, and the on-time rate."""
+"""The ``Rekap`` sheet: counts per status, per activity month and per team; the on-time
+rate and median hours per SOP step; rejections with their reasons; breaches."""
 
 from __future__ import annotations
 
-from collections import Counter
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 
 from . import cells, messages
-from .sync import Plan
+from .sync import HistoryEntry, Plan, RowOutcome
 from .table import Values
+from .timeliness import delays
 from .workflow import ColumnType, Workflow
 
+# Where the status counts sit, so a chart can point at them: header on this row, one row per status.
+STATUS_TABLE_ROW = 3
+# The chart stands beside the status table; the next tables start below it.
+CHART_ROWS = 18
 
-def recap(plan: Plan, workflow: Workflow) -> list[Values]:
+
+@dataclass(frozen=True)
+class ChartData:
+    """The rows of the status table (1-based, inclusive), for the recap chart."""
+
+    first_row: int
+    last_row: int
+
+
+def chart_data(workflow: Workflow) -> ChartData:
+    return ChartData(STATUS_TABLE_ROW + 1, STATUS_TABLE_ROW + len(workflow.statuses))
+
+
+def recap(plan: Plan, history: Sequence[HistoryEntry], workflow: Workflow) -> list[Values]:
+    """``history`` is the whole history, this run's entries included."""
     lang = workflow.language
-    labels = [s.label for s in workflow.statuses]
-    on_time = messages.render("on-time", lang)
-    activity = next(c.key for c in workflow.columns if c.type is ColumnType.DATE)
-
-    per_status = Counter(workflow.status[r.after].label for r in plan.rows)
-    months: dict[tuple[int, int] | None, Counter[str]] = {}
-    judged: Counter[tuple[int, int] | None] = Counter()
-    timely: Counter[tuple[int, int] | None] = Counter()
-    for row in plan.rows:
-        parsed = cells.parse_date(row.values.get(activity))
-        month = (parsed.year, parsed.month) if isinstance(parsed, date) else None
-        months.setdefault(month, Counter())[workflow.status[row.after].label] += 1
-        verdict = cells.squash(row.values.get("timeliness"))
-        if verdict:
-            judged[month] += 1
-            timely[month] += verdict == on_time
 
     def t(code: str, **params: object) -> str:
         return messages.render(code, lang, **params)
 
+    labels = [s.label for s in workflow.statuses]
+    rows = list(plan.rows)
     table: list[Values] = [(t("recap-title", title=f"{workflow.title} (SOP {workflow.sop_number})"),), ()]
+    per_status = Counter(workflow.status[r.after].label for r in rows)
     table.append((t("recap-status"), t("recap-count")))
     table += [(label, per_status[label]) for label in labels]
-    table += [(t("recap-total"), sum(per_status.values())), ()]
-    table.append((t("recap-month"), *labels, t("recap-total"), t("recap-on-time")))
-    for month in sorted(months, key=lambda m: (m is None, m)):
+    table.append((t("recap-total"), len(rows)))
+    table += [()] * (STATUS_TABLE_ROW + CHART_ROWS - len(table))
+
+    steps = list(workflow.deadlines)
+    month_header = (t("recap-month"), *labels, t("recap-total"),
+                    *(t("recap-on-time-step", step=d.label) for d in steps),
+                    *(t("recap-median-step", step=d.label) for d in steps[1:]))
+    table += [(t("recap-per-month"),), month_header]
+    for month, group in _grouped(rows, lambda r: _month(r, workflow)):
         name = t("recap-undated") if month is None else f"{messages.MONTHS[lang][month[1] - 1]} {month[0]}"
-        rate = round(100 * timely[month] / judged[month], 1) if judged[month] else None
-        table.append((name, *(months[month][label] for label in labels), sum(months[month].values()), rate))
+        table.append((name, *_counts(group, labels, workflow), *_on_time(group, workflow),
+                      *_median_hours(group, workflow)))
+    table += [(), (t("recap-per-team"),), (t("recap-team"), *labels, t("recap-total"))]
+    for team, group in _grouped(rows, lambda r: cells.squash(r.values.get("team_name")) or None):
+        table.append((team or t("recap-undated"), *_counts(group, labels, workflow)))
+
+    table += [(), (t("recap-rejections"),),
+              (t("recap-number"), t("recap-activity"), t("recap-when"), t("recap-reason"))]
+    activity = {r.register_no: cells.squash(r.values.get("activity_name")) for r in rows}
+    rejections = list(_rejections(history, rows, workflow))
+    table += [(n, activity.get(n, ""), when, reason) for n, when, reason in rejections] or [(t("recap-none"),)]
+    # Breaches the workflow logs, and approvals revoked because the content changed.
+    breach_codes = {c.finding for c in workflow.checks if c.log} | {
+        tr.id for tr in workflow.transitions if "changed" in tr.when}
+    table += [(), (t("recap-breaches"),), (t("recap-number"), t("recap-kind"), t("recap-when"))]
+    breaches = [(e.register_no, e.reason, e.time) for e in history if e.code in breach_codes]
+    table += [(n, reason, when) for n, reason, when in breaches] or [(t("recap-none"),)]
     return table
+
+
+def _month(row: RowOutcome, workflow: Workflow) -> tuple[int, int] | None:
+    activity = next(c.key for c in workflow.columns if c.type is ColumnType.DATE)
+    parsed = cells.parse_date(row.values.get(activity))
+    return (parsed.year, parsed.month) if isinstance(parsed, date) else None
+
+
+def _grouped(rows: Iterable[RowOutcome], key: Callable[[RowOutcome], object]) -> list[tuple[object, list[RowOutcome]]]:
+    groups: dict[object, list[RowOutcome]] = defaultdict(list)
+    for row in rows:
+        groups[key(row)].append(row)
+    return sorted(groups.items(), key=lambda item: (item[0] is None, str(item[0]) if item[0] is not None else ""))
+
+
+def _counts(rows: list[RowOutcome], labels: list[str], workflow: Workflow) -> tuple[int, ...]:
+    counted = Counter(workflow.status[r.after].label for r in rows)
+    return (*(counted[label] for label in labels), len(rows))
+
+
+def _on_time(rows: list[RowOutcome], workflow: Workflow) -> tuple[float | None, ...]:
+    """Per step, the share of the steps done whose stamp fell on their day."""
+    done: Counter[str] = Counter()
+    timely: Counter[str] = Counter()
+    for row in rows:
+        # Steps still awaited are not counted: the rate is of what was done.
+        for delay in delays(row.values, row.after, row.latest_handover, date.max, workflow):
+            if delay.done:
+                done[delay.deadline.stamp] += 1
+                timely[delay.deadline.stamp] += delay.days <= 0
+    return tuple(
+        round(100 * timely[d.stamp] / done[d.stamp], 1) if done[d.stamp] else None for d in workflow.deadlines
+    )
+
+
+def _median_hours(rows: list[RowOutcome], workflow: Workflow) -> tuple[float | None, ...]:
+    """Per step after the first, the median hours from the step before it."""
+    medians = []
+    stamps = [d.stamp for d in workflow.deadlines]
+    for earlier, later in pairwise(stamps):
+        hours = []
+        for row in rows:
+            start, end = cells.parse_datetime(row.values.get(earlier)), cells.parse_datetime(row.values.get(later))
+            if start and end and end >= start:
+                hours.append((end - start).total_seconds() / 3600)
+        medians.append(round(statistics.median(hours), 1) if hours else None)
+    return tuple(medians)
+
+
+def _rejections(
+    history: Sequence[HistoryEntry], rows: Sequence[RowOutcome], workflow: Workflow
+) -> Iterable[tuple[str, object, str]]:
+    """Each rejection with the written response: from the archive of the later
+    resubmission, or from the row itself while it is still rejected."""
+    response = workflow.column["response"].header
+    current = {r.register_no: cells.text(r.values.get("response")) for r in rows}
+    pending: dict[str, object] = {}
+    for entry in history:
+        if entry.code == "reject":
+            pending[entry.register_no] = entry.time
+        elif entry.archive and entry.register_no in pending:
+            when = pending.pop(entry.register_no)
+            reason = next((line.split(": ", 1)[1] for line in entry.archive.splitlines()
+                           if line.split(": ", 1)[0] == response and ": " in line), "")
+            yield entry.register_no, when, reason
+    for number, when in pending.items():
+        yield number, when, current.get(number, "")

@@ -62,6 +62,7 @@ class RowOutcome:
     changes: tuple[CellChange, ...]
     findings: tuple[Finding, ...]
     history: tuple[HistoryEntry, ...]
+    latest_handover: datetime | None = None  # the day later steps are due
 
 
 @dataclass(frozen=True)
@@ -230,6 +231,7 @@ class _RowRun:
             changes=tuple(self._changes()),
             findings=tuple(self.findings),
             history=tuple(self.entries),
+            latest_handover=self.latest_handover,
         )
 
     def _renumber(self, numbers: _Numbering, original: str) -> None:

@@ -31,6 +31,19 @@ class CellWrite:
 
 
 @dataclass(frozen=True)
+class Chart:
+    """A bar chart of a two-column table: labels in ``label_column``, numbers beside them."""
+
+    sheet: str
+    title: str
+    first_row: int  # 1-based, inclusive
+    last_row: int
+    label_column: int = 1
+    value_column: int = 2
+    anchor_column: int = 4  # where the chart's top-left corner sits (row: ``first_row``)
+
+
+@dataclass(frozen=True)
 class Batch:
     """Everything one sync writes, applied all at once or not at all.
 
@@ -41,6 +54,7 @@ class Batch:
     writes: tuple[CellWrite, ...] = ()
     appends: Mapping[str, tuple[Values, ...]] = field(default_factory=dict)
     replacements: Mapping[str, tuple[Values, ...]] = field(default_factory=dict)
+    charts: tuple[Chart, ...] = ()  # drawn with the replaced sheets they chart
     datetime_format: str = "dd/mm/yyyy hh:mm"
 
     @property

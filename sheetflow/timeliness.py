@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from . import cells, messages
 from .table import Cell
-from .workflow import Workflow
+from .workflow import Deadline, Workflow
 
 HANDOVER = "handover"
 
 
-def timeliness(
+@dataclass(frozen=True)
+class Delay:
+    deadline: Deadline
+    days: int  # past the step's day; 0 or less is on time
+    done: bool  # False: the step is still awaited
+
+
+def delays(
     values: Mapping[str, Cell], status: str, latest_handover: datetime | None, today: date, workflow: Workflow
-) -> str:
-    """``Tepat waktu``, ``Terlambat: diserahkan H+2; belum diperiksa H+1``, or "" when
-    nothing is due yet."""
-    late, judged = [], False
+) -> list[Delay]:
+    """Each step that is done, or awaited and already due: how late it is."""
+    found = []
     for deadline in workflow.deadlines:
         if deadline.due == HANDOVER:
             due = latest_handover.date() if latest_handover else None
@@ -28,13 +35,24 @@ def timeliness(
             continue
         stamped = cells.parse_datetime(values.get(deadline.stamp))
         if stamped is not None:
-            judged = True
-            days = (stamped.date() - due).days
-            if days > 0:
-                late.append(f"{deadline.label} H+{days}")
+            found.append(Delay(deadline, (stamped.date() - due).days, done=True))
         elif status in deadline.awaited_in and today > due:
-            step = messages.render("pending", workflow.language, step=deadline.label)
-            late.append(f"{step} H+{(today - due).days}")
+            found.append(Delay(deadline, (today - due).days, done=False))
+    return found
+
+
+def timeliness(
+    values: Mapping[str, Cell], status: str, latest_handover: datetime | None, today: date, workflow: Workflow
+) -> str:
+    """``Tepat waktu``, ``Terlambat: diserahkan H+2; belum diperiksa H+1``, or "" when
+    nothing is due yet."""
+    found = delays(values, status, latest_handover, today, workflow)
+    late = [
+        f"{d.deadline.label if d.done else messages.render('pending', workflow.language, step=d.deadline.label)}"
+        f" H+{d.days}"
+        for d in found
+        if d.days > 0
+    ]
     if late:
         return messages.render("late", workflow.language, steps="; ".join(late))
-    return messages.render("on-time", workflow.language) if judged else ""
+    return messages.render("on-time", workflow.language) if found else ""

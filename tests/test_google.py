@@ -270,3 +270,15 @@ def test_a_sheet_set_up_by_sheetflow_syncs(emulator, connection):
         emulator.type(spreadsheet_id, "Register", f"{column}2", value)
     result = api.sync_register(source, now=DAY_H, connection=connection)
     assert [WORKFLOW.status[r.after].label for r in result.plan.rows] == ["Menunggu Pemeriksaan"]
+
+
+# ---------------------------------------------------------------- recap chart
+def test_the_recap_sheet_gets_one_chart_however_often_it_changes(google_register, emulator):
+    register = google_register(handed_over())
+    register.sync()
+    register.edit(0, reviewer="Budi Santoso")
+    register.sync()
+    recap = next(s for s in emulator.spreadsheet(register.spreadsheet_id)["sheets"]
+                 if s["properties"]["title"] == WORKFLOW.sheets.recap)
+    (chart,) = recap["charts"]
+    assert chart["spec"]["basicChart"]["chartType"] == "COLUMN"

@@ -151,3 +151,23 @@ def test_the_workflow_sheets_exist_in_a_new_register(tmp_path):
     assert openpyxl.load_workbook(path).sheetnames == [
         WORKFLOW.sheets.register_, WORKFLOW.sheets.history, WORKFLOW.sheets.recap, WORKFLOW.sheets.guide,
     ]
+
+
+def test_the_recap_sheet_carries_a_bar_chart_of_the_statuses(tmp_path):
+    import zipfile
+
+    path = new_register(tmp_path, submission(), handed_over())
+    api.sync_register(path, now=DAY_H)
+    with zipfile.ZipFile(path) as archive:
+        charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
+        xml = archive.read(charts[0]).decode()
+    assert len(charts) == 1
+    assert "<barChart>" in xml and "'Rekap'!$B$4:$B$10" in xml
+
+
+def test_rekap_lists_rejections_with_their_reasons(tmp_path):
+    path = new_register(tmp_path, rejected())
+    api.sync_register(path, now=DAY_H)
+    rows = [row[:4] for row in sheet_values(path, "Rekap")]
+    assert ("2024/0001", "Rapat koordinasi kalurahan", DAY_H.replace(tzinfo=None),
+            "Foto kurang jelas; ganti foto 3 dan 4.") in rows

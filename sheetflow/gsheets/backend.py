@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from ..table import Batch, CellWrite, Sheet
+from ..table import Batch, CellWrite, Chart, Sheet
 from .cells import cell_data, from_effective, trimmed
 from .client import SessionFactory, SheetsClient, load_credentials
 from .ratelimit import RateLimiter
@@ -106,12 +106,20 @@ class GoogleRegister:
                 requests_.append({"appendCells": {
                     "sheetId": ids[name], "rows": data, "fields": "userEnteredValue,userEnteredFormat.numberFormat",
                 }})
+        for chart in batch.charts:
+            # The chart points at fixed cells of its sheet, so once there it needs no update.
+            if not self._charted(chart.sheet):
+                requests_.append({"addChart": {"chart": _chart(chart, ids[chart.sheet])}})
         for name, rows in batch.replacements.items():
             # Cells of the range that the rows do not cover are cleared (fields mask).
             data = [{"values": [cell_data(v, batch.datetime_format) for v in row]} for row in rows]
             requests_.append({"updateCells": {"range": {"sheetId": ids[name]}, "rows": data,
                                               "fields": "userEnteredValue"}})
         return requests_
+
+    def _charted(self, title: str) -> bool:
+        sheet = next((s for s in self.metadata.get("sheets", []) if s["properties"]["title"] == title), {})
+        return bool(sheet.get("charts"))
 
     def _grow(self, writes: Sequence[CellWrite]) -> list[dict[str, Any]]:
         # updateCells refuses cells outside the grid; the values API would grow it silently.
@@ -142,6 +150,23 @@ class GoogleRegister:
                 ]
                 after[title] = Sheet(title, trimmed(rows))
         return after
+
+
+def _chart(chart: Chart, sheet_id: int) -> dict[str, Any]:
+    def column(index: int) -> dict[str, Any]:
+        return {"sourceRange": {"sources": [{"sheetId": sheet_id, "startRowIndex": chart.first_row - 1,
+                                             "endRowIndex": chart.last_row, "startColumnIndex": index - 1,
+                                             "endColumnIndex": index}]}}
+
+    return {
+        "spec": {"title": chart.title, "basicChart": {
+            "chartType": "COLUMN", "legendPosition": "NO_LEGEND",
+            "domains": [{"domain": column(chart.label_column)}],
+            "series": [{"series": column(chart.value_column)}],
+        }},
+        "position": {"overlayPosition": {"anchorCell": {
+            "sheetId": sheet_id, "rowIndex": chart.first_row - 1, "columnIndex": chart.anchor_column - 1}}},
+    }
 
 
 def _runs(writes: Sequence[CellWrite]) -> Iterator[tuple[tuple[str, int], list[CellWrite]]]:

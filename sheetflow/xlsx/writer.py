@@ -14,6 +14,7 @@ from pathlib import Path
 
 import openpyxl
 from openpyxl.cell.cell import Cell as XlCell
+from openpyxl.chart import BarChart, Reference
 from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
@@ -21,7 +22,7 @@ from openpyxl.worksheet.dimensions import ColumnDimension
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import RegisterUnreadable
-from ..table import Batch, Cell, Values
+from ..table import Batch, Cell, Chart, Values
 from .backend import UNREADABLE_MESSAGE
 
 # What openpyxl raises for a file that is not a readable workbook: not a zip, a zip
@@ -46,9 +47,25 @@ def write_batch(path: Path, batch: Batch) -> None:
                 if cell.value is not None:  # merged cells refuse even None
                     cell.value = None
         _write_rows(sheet, 1, rows, fmt)
+    for chart in batch.charts:
+        _draw(workbook[chart.sheet], chart)
     for sheet in workbook.worksheets:
         _cover_rows_with_filter(sheet)
     _save_atomically(workbook, path)
+
+
+def _draw(sheet: Worksheet, chart: Chart) -> None:
+    # openpyxl does not read charts back, so a saved chart is gone once the file is
+    # loaded again: each write that refreshes the table draws its chart anew.
+    sheet._charts.clear()
+    bars = BarChart()
+    bars.title = chart.title
+    bars.legend = None
+    bars.y_axis.majorGridlines = None
+    bars.add_data(Reference(sheet, min_col=chart.value_column, min_row=chart.first_row, max_row=chart.last_row))
+    bars.set_categories(Reference(sheet, min_col=chart.label_column, min_row=chart.first_row, max_row=chart.last_row))
+    bars.width, bars.height = 18, 8
+    sheet.add_chart(bars, f"{get_column_letter(chart.anchor_column)}{chart.first_row}")
 
 
 def _sheet(workbook: Workbook, name: str) -> Worksheet:

@@ -34,6 +34,7 @@ class Sheet:
     basic_filter: dict[str, Any] | None = None
     filter_views: list[dict[str, Any]] = field(default_factory=list)
     merges: list[dict[str, Any]] = field(default_factory=list)
+    charts: list[dict[str, Any]] = field(default_factory=list)
     row_properties: dict[int, dict[str, Any]] = field(default_factory=dict)
     column_properties: dict[int, dict[str, Any]] = field(default_factory=dict)
 

@@ -376,6 +376,25 @@ def add_filter_view(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> di
     return {"addFilterView": {"filter": copy.deepcopy(view)}}
 
 
+def add_chart(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    # https://developers.google.com/sheets/api/reference/rest/v4/spreadsheets/charts#EmbeddedChart:
+    # a chart sits on the sheet of its anchor cell; chartId is assigned when not given.
+    chart = copy.deepcopy(body.get("chart", {}))
+    spec = chart.get("spec", {})
+    if not any(kind in spec for kind in ("basicChart", "pieChart", "histogramChart")):
+        raise Invalid("chart.spec must set a chart type, e.g. basicChart.")
+    anchor = chart.get("position", {}).get("overlayPosition", {}).get("anchorCell")
+    if anchor is None:
+        raise Invalid("chart.position.overlayPosition.anchorCell is required by this emulator.")
+    sheet = book.sheet(anchor.get("sheetId", 0))
+    taken = {c["chartId"] for s in book.sheets for c in s.charts}
+    chart.setdefault("chartId", ctx.rng.randrange(10**8, 2**31 - 1))
+    if chart["chartId"] in taken:
+        raise Invalid(f"Chart ID {chart['chartId']} is already in use.")
+    sheet.charts.append(chart)
+    return {"addChart": {"chart": copy.deepcopy(chart)}}
+
+
 def _dimension_range(book: Spreadsheet, rng: dict[str, Any], *, inserting: bool = False) -> tuple[Sheet, str, int, int]:
     sheet = book.sheet(rng.get("sheetId", 0))
     dimension = rng.get("dimension")
@@ -559,6 +578,7 @@ HANDLERS: dict[str, tuple[Handler, frozenset[str]]] = {
     "updateDimensionProperties": (update_dimension_properties, frozenset({"range", "properties", "fields"})),
     "sortRange": (sort_range_request, frozenset({"range", "sortSpecs"})),
     "mergeCells": (merge_cells, frozenset({"range", "mergeType"})),
+    "addChart": (add_chart, frozenset({"chart"})),
     "unmergeCells": (unmerge_cells, frozenset({"range"})),
     "createDeveloperMetadata": (create_developer_metadata, frozenset({"developerMetadata"})),
     "deleteDeveloperMetadata": (delete_developer_metadata, frozenset({"dataFilter"})),
@@ -569,7 +589,6 @@ HANDLERS: dict[str, tuple[Handler, frozenset[str]]] = {
 GOOGLE_ONLY = frozenset(
     {
         "addBanding",
-        "addChart",
         "addDataSource",
         "addDimensionGroup",
         "addNamedRange",

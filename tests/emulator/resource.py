@@ -63,6 +63,8 @@ def sheet_resource(book: Spreadsheet, sheet: Sheet, caller: str, grid: list[a1.B
         out["data"] = [grid_data(book, sheet, *bounds.clamp(sheet.rows, sheet.columns)) for bounds in grid]
     if sheet.merges:
         out["merges"] = copy.deepcopy(sheet.merges)
+    if sheet.charts:
+        out["charts"] = copy.deepcopy(sheet.charts)
     if sheet.conditional_formats:
         out["conditionalFormats"] = copy.deepcopy(sheet.conditional_formats)
     if sheet.filter_views:
