@@ -117,6 +117,21 @@ def setup_register(
     return len(changes)
 
 
+def report_register(
+    source: str | Path, *, now: datetime | None = None, workflow: Workflow | None = None,
+    connection: Connection | None = None,
+) -> list[tuple[object, ...]]:
+    """The Rekap tables for a register as sync would leave it; writes nothing."""
+    connection = connection or Connection()
+    wf = workflow or load_workflow()
+    with open_source(source, write=False, connection=connection) as book:
+        sheets = book.read([wf.sheets.register_, wf.sheets.history])
+        _, rows = read_register(sheets, wf)
+        history = read_history(sheets, wf)
+    planned = plan(rows, history, _moment(now, wf), wf)
+    return recap(planned, [*history, *planned.history], wf)
+
+
 DEMO_FILE = "register-demo.xlsx"
 # The demo's story happens in the first week of the SOP (July 2024); syncing it at that
 # time keeps its deadlines meaningful. `--now` overrides.
@@ -149,9 +164,7 @@ def _run(
     source: str | Path, now: datetime | None, workflow: Workflow | None, connection: Connection, *, write: bool
 ) -> SyncResult:
     wf = workflow or load_workflow()
-    moment = now or datetime.now(UTC)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=wf.tz)
+    moment = _moment(now, wf)
     moved: tuple[int, ...] = ()
     with open_source(source, write=write, connection=connection) as book:
         # A write that failed for a passing reason may still have landed: each attempt
@@ -166,6 +179,12 @@ def _run(
                     batch = to_batch(planned, layout, wf, recap(planned, [*history, *planned.history], wf))
                     moved = _settle(book, batch, sheets[wf.sheets.register_], book.apply(batch), layout, wf)
     return SyncResult(str(source), wf, planned, moment, dry_run=not write, moved=moved)
+
+
+def _moment(now: datetime | None, wf: Workflow) -> datetime:
+    """The run's clock: now, or the given time; a time without a zone is in the register's."""
+    moment = now or datetime.now(UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=wf.tz)
 
 
 def _settle(

@@ -12,11 +12,20 @@ from typing import Any
 import click
 
 from . import logs, report
-from .api import Connection, check_register, init_register, run_demo, setup_register, sync_register
+from .api import (
+    Connection,
+    check_register,
+    init_register,
+    report_register,
+    run_demo,
+    setup_register,
+    sync_register,
+)
 from .config import DEFAULT_FILE, load_config
 from .errors import SheetflowError
 from .fleet import sync_all
 from .messages import render
+from .report import table_text as report_text
 
 # A configuration run in which one or more registers could not be synced (each reported).
 FLEET_FAILED = 4
@@ -170,6 +179,16 @@ def setup(source: str, admins: tuple[str, ...], warning_only: bool, credentials:
     changes = setup_register(source, connection=Connection(credentials=credentials), admins=admins,
                              warning_only=warning_only)
     click.echo(render("out-setup" if changes else "out-setup-nothing", "id", source=source, changes=changes))
+
+
+@cli.command(name="report")
+@click.argument("source")
+@click.option("--now", callback=_parse_now, metavar="ISO-DATETIME", help="The clock for this report.")
+@credentials_option
+@_fail_cleanly
+def report_command(source: str, now: datetime | None, credentials: str | None) -> None:
+    """Print the Rekap tables of SOURCE (as sync would leave it); writes nothing."""
+    click.echo(report_text(report_register(source, now=now, connection=Connection(credentials=credentials))))
 
 
 @cli.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from . import cells
@@ -77,6 +78,33 @@ def as_json(result: SyncResult, lang: str) -> dict[str, Any]:
             for r in result.plan.rows
         ],
     }
+
+
+def table_text(rows: list[tuple[object, ...]]) -> str:
+    """Tables separated by empty rows, each with its columns aligned."""
+    blocks: list[list[list[str]]] = [[]]
+    for row in rows:
+        if any(v is not None for v in row):
+            blocks[-1].append([_shown(v) for v in row])
+        elif blocks[-1]:
+            blocks.append([])
+    lines = []
+    for block in filter(None, blocks):
+        # A one-cell row is a table's title; it does not widen the first column.
+        table = [r for r in block if len(r) > 1] or block
+        widths = [max((len(r[i]) for r in table if i < len(r)), default=0) for i in range(max(map(len, block)))]
+        lines += ["  ".join(cell.ljust(widths[i]) if len(r) > 1 else cell for i, cell in enumerate(r)).rstrip()
+                  for r in block]
+        lines.append("")
+    return "\n".join(lines).rstrip()
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    return str(value)
 
 
 def fleet_summary(outcomes: list[Outcome], lang: str) -> str:

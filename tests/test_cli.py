@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from files import new_register, read_rows
-from support import approved, handed_over, submission
+from support import approved, handed_over, rejected, submission
 
 from sheetflow.cli import cli
 
@@ -133,3 +133,12 @@ def test_python_dash_m_runs_the_cli():
 def test_every_command_has_help_and_is_in_the_readme(command):
     assert cli.commands[command].help
     assert f"sheetflow {command}" in README.read_text(encoding="utf-8")
+
+
+def test_report_prints_the_recap_tables_and_writes_nothing(run, tmp_path):
+    path = new_register(tmp_path, submission(), handed_over(), rejected())
+    content = path.read_bytes()
+    result = run("report", path, *NOW)
+    assert re.search(r"^Menunggu Pemeriksaan\s+1$", result.output, re.MULTILINE)
+    assert "Foto kurang jelas; ganti foto 3 dan 4." in result.output
+    assert path.read_bytes() == content
