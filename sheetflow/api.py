@@ -176,7 +176,9 @@ def _run(
                 history = read_history(sheets, wf)
                 planned = plan(rows, history, moment, wf)
                 if write and planned.changed:
-                    batch = to_batch(planned, layout, wf, recap(planned, [*history, *planned.history], wf))
+                    headed = bool(sheets.get(wf.sheets.history) and sheets[wf.sheets.history].rows)
+                    batch = to_batch(planned, layout, wf, recap(planned, [*history, *planned.history], wf),
+                                     history_headed=headed)
                     moved = _settle(book, batch, sheets[wf.sheets.register_], book.apply(batch), layout, wf)
     return SyncResult(str(source), wf, planned, moment, dry_run=not write, moved=moved)
 

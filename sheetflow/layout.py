@@ -78,13 +78,21 @@ def read_history(sheets: Mapping[str, Sheet], workflow: Workflow) -> list[Histor
     return entries
 
 
-def to_batch(plan: Plan, layout: Layout, workflow: Workflow, recap: Sequence[Values] | None = None) -> Batch:
+def to_batch(
+    plan: Plan, layout: Layout, workflow: Workflow, recap: Sequence[Values] | None = None, *,
+    history_headed: bool = True,
+) -> Batch:
+    """``history_headed``: whether the history sheet already has its header row."""
     sheet = workflow.sheets.register_
     writes = tuple(
         CellWrite(sheet, change.row, layout.positions[change.column], change.new)
         for change in plan.changes
     )
     history = tuple(history_values(e) for e in plan.history)
+    if history and not history_headed:
+        # A history sheet made by hand (or deleted) gets its headers back, or the next
+        # run could not read what this one wrote.
+        history = (HISTORY_HEADERS, *history)
     charts = ()
     if recap is not None:
         data = chart_data(workflow)

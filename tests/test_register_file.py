@@ -171,3 +171,13 @@ def test_rekap_lists_rejections_with_their_reasons(tmp_path):
     rows = [row[:4] for row in sheet_values(path, "Rekap")]
     assert ("2024/0001", "Rapat koordinasi kalurahan", DAY_H.replace(tzinfo=None),
             "Foto kurang jelas; ganti foto 3 dan 4.") in rows
+
+
+def test_a_deleted_riwayat_sheet_comes_back_with_its_headers(tmp_path):
+    path = new_register(tmp_path, handed_over())
+    book = openpyxl.load_workbook(path)
+    del book["Riwayat"]
+    book.save(path)
+    api.sync_register(path, now=DAY_H)
+    assert not api.sync_register(path, now=DAY_H).plan.changed
+    assert sheet_values(path, "Riwayat")[0][:4] == ("Waktu", "No. Register", "Dari", "Ke")
