@@ -199,11 +199,13 @@ def _settle(
     )
     moved: list[int] = []
     for _ in range(REPAIR_ROUNDS):
-        if before.name not in after:
+        if before.name not in after or placement.landed(batch, before, after[before.name], identity):
             break
-        repair = placement.check(batch, before, after[before.name], identity)
+        # The write's response holds only the rows written; finding where rows went needs them all.
+        now = book.read([before.name])[before.name]
+        repair = placement.check(batch, before, now, identity)
         if not repair.moved:
             break
         moved += repair.moved
-        batch, before, after = repair.batch, after[before.name], book.apply(repair.batch)
+        batch, before, after = repair.batch, now, book.apply(repair.batch)
     return tuple(moved)

@@ -30,11 +30,30 @@ class Repair:
     batch: Batch  # puts back what was overwritten, then writes the changes where they belong
 
 
-def check(batch: Batch, before: Sheet, after: Sheet, identity: Identity) -> Repair:
+def landed(batch: Batch, before: Sheet, after: Sheet, identity: Identity) -> bool:
+    """Whether every written row still holds the row that was read there; ``after`` needs
+    only the written rows."""
+    written = _written(batch, before.name)
+    touched = {c for values in written.values() for c in values}
+    columns = [c for c in identity.content if c not in touched]
+    for row, values in written.items():
+        same = all(cells.text(_at(before, row, c)) == cells.text(_at(after, row, c)) for c in columns)
+        key = identity.key not in values and cells.squash(_at(before, row, identity.key))
+        if not same and not (key and key == cells.squash(_at(after, row, identity.key))):
+            return False
+    return True
+
+
+def _written(batch: Batch, sheet: str) -> dict[int, dict[int, Cell]]:
     written: dict[int, dict[int, Cell]] = defaultdict(dict)
     for w in batch.writes:
-        if w.sheet == before.name:
+        if w.sheet == sheet:
             written[w.row][w.column] = w.value
+    return written
+
+
+def check(batch: Batch, before: Sheet, after: Sheet, identity: Identity) -> Repair:
+    written = _written(batch, before.name)
     # Cells this write set say nothing about whose row they are in now.
     touched = {c for values in written.values() for c in values}
     columns = tuple(c for c in identity.content if c not in touched)

@@ -20,7 +20,7 @@ from .ratelimit import RateLimiter
 from .source import spreadsheet_id
 
 # The response is cut to the cell values; formats and metadata would multiply its size.
-RESPONSE_FIELDS = "updatedSpreadsheet.sheets(properties.title,data.rowData.values.effectiveValue)"
+RESPONSE_FIELDS = "updatedSpreadsheet.sheets(properties.title,data(startRow,rowData.values.effectiveValue))"
 
 
 @contextmanager
@@ -79,7 +79,10 @@ class GoogleRegister:
         body = {
             "requests": requests_,
             "includeSpreadsheetInResponse": bool(written),
-            "responseRanges": [quote(name) for name in written],
+            # Only the rows written come back: enough to see whether each write landed in
+            # its row; the whole sheet is read only when one did not.
+            "responseRanges": [f"{quote(name)}!{first}:{last}" for name in written
+                               for first, last in _spans(w.row for w in batch.writes if w.sheet == name)],
             "responseIncludeGridData": bool(written),
         }
         response = self._client.batch_update(body, fields=RESPONSE_FIELDS)
@@ -143,13 +146,25 @@ class GoogleRegister:
         for sheet in sheets:
             title = sheet["properties"]["title"]
             if title in written:
-                rows = [
-                    [from_effective(cell) for cell in row.get("values", [])]
-                    for block in sheet.get("data", [])
-                    for row in block.get("rowData", [])
-                ]
+                rows: list[list[Any]] = []
+                for block in sheet.get("data", []):
+                    start = block.get("startRow", 0)
+                    for offset, row in enumerate(block.get("rowData", [])):
+                        rows += [[] for _ in range(start + offset + 1 - len(rows))]
+                        rows[start + offset] = [from_effective(cell) for cell in row.get("values", [])]
                 after[title] = Sheet(title, trimmed(rows))
         return after
+
+
+def _spans(rows: Iterator[int]) -> list[tuple[int, int]]:
+    """Sorted row numbers as (first, last) runs."""
+    spans: list[list[int]] = []
+    for row in sorted(set(rows)):
+        if spans and row == spans[-1][1] + 1:
+            spans[-1][1] = row
+        else:
+            spans.append([row, row])
+    return [(first, last) for first, last in spans]
 
 
 def _chart(chart: Chart, sheet_id: int) -> dict[str, Any]:
