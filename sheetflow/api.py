@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -130,6 +130,31 @@ def report_register(
         history = read_history(sheets, wf)
     planned = plan(rows, history, _moment(now, wf), wf)
     return recap(planned, [*history, *planned.history], wf)
+
+
+def print_register(
+    source: str | Path, output: str | Path, *, start: date | None = None, end: date | None = None,
+    approval: str | None = None, office: str = "", now: datetime | None = None,
+    connection: Connection | None = None, workflow: Workflow | None = None,
+) -> Path:
+    """The paper copy as a PDF in ``output``: the register for a period (by default the
+    current month), or with ``approval`` the approval sheet of one item. Writes nothing else."""
+    from .paper import approval_pdf, register_pdf  # fpdf2 is loaded only to print
+
+    result = check_register(source, now=now, workflow=workflow, connection=connection)
+    folder = Path(output)
+    folder.mkdir(parents=True, exist_ok=True)
+    printed = result.now.astimezone(result.workflow.tz)
+    if approval:
+        target = folder / f"persetujuan-{approval.replace('/', '-')}.pdf"
+        content = approval_pdf(result, approval, office=office, printed_at=printed)
+    else:
+        first = start or printed.date().replace(day=1)
+        last = end or (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        target = folder / f"register-{first.isoformat()}_{last.isoformat()}.pdf"
+        content = register_pdf(result, start=first, end=last, office=office, printed_at=printed)
+    target.write_bytes(content)
+    return target
 
 
 DEMO_FILE = "register-demo.xlsx"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from functools import wraps
 from typing import Any
 
@@ -16,11 +16,13 @@ from .api import (
     Connection,
     check_register,
     init_register,
+    print_register,
     report_register,
     run_demo,
     setup_register,
     sync_register,
 )
+from .cells import parse_date
 from .config import DEFAULT_FILE, load_config
 from .errors import SheetflowError
 from .fleet import sync_all
@@ -43,10 +45,19 @@ def _parse_now(ctx: click.Context, param: click.Parameter, value: str | None) ->
 def output_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """--lang, --now, --quiet and --json, shared by the commands that sync."""
 
-    @click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True,
-                  help="Language of the messages printed.")
-    @click.option("--now", callback=_parse_now, metavar="ISO-DATETIME",
-                  help="The clock for this run (back-fills, tests); without a zone, the register's zone.")
+    @click.option(
+        "--lang",
+        type=click.Choice(["id", "en"]),
+        default="id",
+        show_default=True,
+        help="Language of the messages printed.",
+    )
+    @click.option(
+        "--now",
+        callback=_parse_now,
+        metavar="ISO-DATETIME",
+        help="The clock for this run (back-fills, tests); without a zone, the register's zone.",
+    )
     @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors (for cron).")
     @click.option("--json", "as_json", is_flag=True, help="Print the full report as JSON.")
     @wraps(command)
@@ -59,7 +70,9 @@ def output_options(command: Callable[..., Any]) -> Callable[..., Any]:
 def credentials_option(command: Callable[..., Any]) -> Callable[..., Any]:
     """--credentials for Google Sheets sources."""
     return click.option(
-        "--credentials", type=click.Path(dir_okay=False), envvar="GOOGLE_APPLICATION_CREDENTIALS",
+        "--credentials",
+        type=click.Path(dir_okay=False),
+        envvar="GOOGLE_APPLICATION_CREDENTIALS",
         help="Service-account key (JSON) for a Google Sheet; default $GOOGLE_APPLICATION_CREDENTIALS.",
     )(command)
 
@@ -101,24 +114,26 @@ def init(path: str) -> None:
 def config_option(command: Callable[..., Any]) -> Callable[..., Any]:
     """--config for running every register of a configuration file."""
     return click.option(
-        "--config", "config_file", type=click.Path(dir_okay=False),
+        "--config",
+        "config_file",
+        type=click.Path(dir_okay=False),
         help=f"Configuration listing the registers (default ./{DEFAULT_FILE}); used when no SOURCE is given.",
     )(command)
 
 
-def _run_config(config_file: str | None, *, dry_run: bool, lang: str, now: datetime | None, quiet: bool,
-                as_json: bool) -> None:
+def _run_config(
+    config_file: str | None, *, dry_run: bool, lang: str, now: datetime | None, quiet: bool, as_json: bool
+) -> None:
     config = load_config(config_file)
     bar_wanted = sys.stderr.isatty() and not (quiet or as_json)
     logs.configure(config.log, quiet=quiet, progress_bar=bar_wanted)
-    with click.progressbar(length=len(config.registers), label="sync", file=sys.stderr,
-                           hidden=not bar_wanted) as bar:
-        outcomes = sync_all(config, now=now, dry_run=dry_run, on_done=lambda outcome: bar.update(1))
+    with click.progressbar(length=len(config.registers), label="sync", file=sys.stderr, hidden=not bar_wanted) as bar:
+        run = sync_all(config, now=now, dry_run=dry_run, on_done=lambda outcome: bar.update(1))
     if as_json:
-        click.echo(json.dumps(report.fleet_json(outcomes, lang), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(report.fleet_json(run, lang), ensure_ascii=False, indent=2))
     elif not quiet:
-        click.echo(report.fleet_summary(outcomes, lang))
-    if not all(outcome.ok for outcome in outcomes):
+        click.echo(report.fleet_summary(run, lang))
+    if not run.ok:
         sys.exit(FLEET_FAILED)
 
 
@@ -130,8 +145,14 @@ def _run_config(config_file: str | None, *, dry_run: bool, lang: str, now: datet
 @config_option
 @_fail_cleanly
 def check(
-    source: str | None, exit_code: bool, lang: str, now: datetime | None, quiet: bool, as_json: bool,
-    credentials: str | None, config_file: str | None,
+    source: str | None,
+    exit_code: bool,
+    lang: str,
+    now: datetime | None,
+    quiet: bool,
+    as_json: bool,
+    credentials: str | None,
+    config_file: str | None,
 ) -> None:
     """Dry run: show per row what sync would change and why. Writes nothing.
 
@@ -153,7 +174,12 @@ def check(
 @config_option
 @_fail_cleanly
 def sync(
-    source: str | None, lang: str, now: datetime | None, quiet: bool, as_json: bool, credentials: str | None,
+    source: str | None,
+    lang: str,
+    now: datetime | None,
+    quiet: bool,
+    as_json: bool,
+    credentials: str | None,
     config_file: str | None,
 ) -> None:
     """Validate every row against the SOP, advance statuses and write notes, times and history.
@@ -169,16 +195,69 @@ def sync(
 
 @cli.command()
 @click.argument("source")
-@click.option("--admin", "admins", multiple=True, metavar="EMAIL",
-              help="Who may edit the system columns and Riwayat besides the service account (repeatable).")
+@click.option(
+    "--admin",
+    "admins",
+    multiple=True,
+    metavar="EMAIL",
+    help="Who may edit the system columns and Riwayat besides the service account (repeatable).",
+)
 @click.option("--warning-only", is_flag=True, help="Protect system columns with a warning instead of a lock.")
 @credentials_option
 @_fail_cleanly
 def setup(source: str, admins: tuple[str, ...], warning_only: bool, credentials: str | None) -> None:
     """Prepare a Google Sheet (gsheet:ID or URL) like the template; safe to run again."""
-    changes = setup_register(source, connection=Connection(credentials=credentials), admins=admins,
-                             warning_only=warning_only)
+    changes = setup_register(
+        source, connection=Connection(credentials=credentials), admins=admins, warning_only=warning_only
+    )
     click.echo(render("out-setup" if changes else "out-setup-nothing", "id", source=source, changes=changes))
+
+
+def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    parsed = parse_date(value)
+    if isinstance(parsed, date):
+        return parsed
+    raise click.BadParameter(f"{value!r} bukan tanggal; tulis seperti 3 Juli 2024 atau 03/07/2024")
+
+
+@cli.command(name="print")
+@click.argument("source")
+@click.option(
+    "--dari", "start", callback=_parse_date, metavar="TANGGAL", help="First activity day (default: 1st of this month)."
+)
+@click.option(
+    "--sampai", "end", callback=_parse_date, metavar="TANGGAL", help="Last activity day (default: end of that month)."
+)
+@click.option("--persetujuan", "approval", metavar="NO_REGISTER", help="Print the approval sheet of one item instead.")
+@click.option("--kantor", "office", default="", help="The office's name for the masthead.")
+@click.option("--output", default=".", type=click.Path(file_okay=False), show_default=True, help="Folder for the PDF.")
+@click.option("--now", callback=_parse_now, metavar="ISO-DATETIME", help="The clock (printed-on date, this month).")
+@credentials_option
+@_fail_cleanly
+def print_command(
+    source: str,
+    start: date | None,
+    end: date | None,
+    approval: str | None,
+    office: str,
+    output: str,
+    now: datetime | None,
+    credentials: str | None,
+) -> None:
+    """Write the paper copy of SOURCE as a PDF: the register for a period, or one approval sheet."""
+    path = print_register(
+        source,
+        output,
+        start=start,
+        end=end,
+        approval=approval,
+        office=office,
+        now=now,
+        connection=Connection(credentials=credentials),
+    )
+    click.echo(render("out-printed", "id", path=path))
 
 
 @cli.command(name="report")

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import SheetflowError
+from .notify.settings import NotifySettings
 
 DEFAULT_FILE = "sheetflow.toml"
 # Indonesia's three zones by their everyday names.
@@ -35,7 +36,6 @@ class RegisterSettings(_Model):
     language: Annotated[str, Field(pattern="^(id|en)$")] | None = None
     credentials: Path | None = None
     workflow: str = "sop-010-2024"
-    recipients: dict[str, list[str]] = Field(default_factory=dict)
 
     @field_validator("timezone")
     @classmethod
@@ -59,7 +59,9 @@ class Config(_Model):
     registers: list[RegisterSettings] = Field(min_length=1)
     google: GoogleSettings = GoogleSettings()
     log: LogSettings = LogSettings()
-    notify: dict[str, Any] | None = None
+    notify: NotifySettings | None = None
+    # Which notifications were sent, so none is sent twice (relative to the config file).
+    notify_state: Path = Path(".sheetflow-notify.json")
     folder: Path = Path(".")  # where the file was: relative paths are relative to it
 
     def source(self, register: RegisterSettings) -> str:

@@ -14,9 +14,20 @@ from .api import Connection, SyncResult, check_register, sync_register
 from .config import Config, RegisterSettings
 from .errors import SheetflowError
 from .gsheets.ratelimit import RateLimiter
+from .notify import NotifyReport, events, notify
 from .workflow import load_workflow
 
 log = logging.getLogger("sheetflow")
+
+
+@dataclass(frozen=True)
+class FleetRun:
+    outcomes: list[Outcome]
+    notifications: NotifyReport | None = None
+
+    @property
+    def ok(self) -> bool:
+        return all(outcome.ok for outcome in self.outcomes)
 
 
 @dataclass(frozen=True)
@@ -41,7 +52,10 @@ def sync_all(
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
     on_done: Callable[[Outcome], None] = lambda outcome: None,
-) -> list[Outcome]:
+    send_email: Callable[..., None] | None = None,
+    send_webhook: Callable[..., None] | None = None,
+) -> FleetRun:
+    """Sync (or check) every register; then tell people what waits for them (not on a dry run)."""
     limiter = RateLimiter(config.google.requests_per_minute, clock=clock, sleep=sleep)
     run = check_register if dry_run else sync_register
     outcomes = []
@@ -65,4 +79,12 @@ def sync_all(
             log.exception("%s: kesalahan tak terduga", register.name)
         outcomes.append(outcome)
         on_done(outcome)
-    return outcomes
+    if dry_run or config.notify is None:
+        return FleetRun(outcomes)
+    # A run that changed nothing still notifies: it retries what an earlier run could not deliver.
+    news = [e for o in outcomes if o.result for e in events(o.result.plan, o.result.workflow, o.register.name)]
+    senders = {k: v for k, v in {"send_email": send_email, "send_webhook": send_webhook}.items() if v}
+    report = notify(news, config.notify, config.folder / config.notify_state, **senders)
+    for delivery in report.deliveries:
+        (log.info if delivery.delivered else log.warning)("%s", delivery.message)
+    return FleetRun(outcomes, report)

@@ -217,6 +217,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "id": "{ok} dari {total} register berhasil disinkronkan.",
         "en": "{ok} of {total} registers synced.",
     },
+    "out-printed": {"id": "PDF ditulis: {path}", "en": "PDF written: {path}"},
     "out-initialised": {
         "id": "Register baru dibuat: {path}. Buka dengan Excel atau LibreOffice dan baca sheet Petunjuk.",
         "en": "New register created: {path}. Open it in Excel or LibreOffice and read the Petunjuk sheet.",

@@ -7,7 +7,7 @@ from typing import Any
 
 from . import cells
 from .api import SyncResult
-from .fleet import Outcome
+from .fleet import FleetRun
 from .messages import render
 
 
@@ -107,9 +107,10 @@ def _shown(value: object) -> str:
     return str(value)
 
 
-def fleet_summary(outcomes: list[Outcome], lang: str) -> str:
-    """One line per register of a config, then the total."""
+def fleet_summary(run: FleetRun, lang: str) -> str:
+    """One line per register of a config, then the total and the notifications."""
     lines = []
+    outcomes = run.outcomes
     for outcome in outcomes:
         name = outcome.register.name
         if outcome.result is None:
@@ -119,15 +120,23 @@ def fleet_summary(outcomes: list[Outcome], lang: str) -> str:
         lines.append(render("out-fleet-ok", lang, name=name, changed=sum(1 for r in rows if r.changes or r.history),
                             attention=sum(1 for r in rows if any(f.severity == "error" for f in r.findings))))
     lines.append(render("out-fleet-total", lang, ok=sum(o.ok for o in outcomes), total=len(outcomes)))
+    if run.notifications:
+        lines += [d.message for d in run.notifications.deliveries]
     return "\n".join(lines)
 
 
-def fleet_json(outcomes: list[Outcome], lang: str) -> list[dict[str, Any]]:
-    return [
-        {"register": o.register.name, "source": o.source, "ok": o.ok, "error": o.error,
-         "report": as_json(o.result, lang) if o.result else None}
-        for o in outcomes
-    ]
+def fleet_json(run: FleetRun, lang: str) -> dict[str, Any]:
+    return {
+        "registers": [
+            {"register": o.register.name, "source": o.source, "ok": o.ok, "error": o.error,
+             "report": as_json(o.result, lang) if o.result else None}
+            for o in run.outcomes
+        ],
+        "notifications": [
+            {"recipient": str(d.recipient), "items": d.items, "delivered": d.delivered, "reason": d.reason}
+            for d in (run.notifications.deliveries if run.notifications else ())
+        ],
+    }
 
 
 def _title(result: SyncResult, lang: str) -> str:

@@ -81,6 +81,11 @@ class Status(_Model):
     step: int | None = None
     hint: str | None = None
     shows_findings: bool = False
+    # Notifications: who must act while a row is here, the event of arriving here, and
+    # the column that says why (none: the history entry's reason).
+    acts: Key | None = None
+    announces: Literal["review_needed", "fix_needed", "rejected", "approved"] | None = None
+    announce_detail: Key | None = None
 
 
 class Requirement(_Model):
@@ -135,6 +140,7 @@ class Workflow(_Model):
     timezone: str
     language: Literal["id", "en"] = "id"
     number_format: str
+    name_column: Key  # the column that names a row for people (in messages and print)
     datetime_format: str
     date_format: str
     sheets: Sheets = Sheets()
@@ -169,6 +175,13 @@ class Workflow(_Model):
         statuses = {s.key for s in self.statuses}
         required_columns = {"register_no", "status", "notes", "fingerprint"}
         problems = [f"columns: missing the system column '{k}'" for k in sorted(required_columns - columns)]
+        if self.name_column not in columns:
+            problems.append(f"name_column: unknown column '{self.name_column}'")
+        for status in self.statuses:
+            if status.acts and status.acts not in self.roles:
+                problems.append(f"statuses[{status.key}].acts: unknown role '{status.acts}'")
+            if status.announce_detail and status.announce_detail not in columns:
+                problems.append(f"statuses[{status.key}].announce_detail: unknown column '{status.announce_detail}'")
         problems += [f"roles: unknown role '{c.filled_by}' in column '{c.key}'"
                      for c in self.columns if c.filled_by not in self.roles]
         for t in self.transitions:

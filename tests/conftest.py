@@ -3,6 +3,9 @@ from emulator import DEFAULT_EMAIL, SheetsEmulator, make_service_account
 from registers import file_register, sheet_register
 from support import MemoryRegister
 
+# Local SMTP and webhook servers, shared by the notification and fleet tests.
+pytest_plugins = ["servers"]
+
 
 @pytest.fixture(scope="session")
 def emulator_server():

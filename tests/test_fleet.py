@@ -52,7 +52,7 @@ def test_three_files_and_two_google_sheets_sync_in_one_run_with_one_broken(tmp_p
     text += "".join(f'[[registers]]\nname = "google-{i}"\nsource = "gsheet:{sid}"\n\n' for i, sid in enumerate(sheets))
     text += f'[google]\ncredentials = "{service_key}"\n'
     outcomes = sync_all(load_config(write_config(tmp_path, text)), now=DAY_H, session=emulator.session,
-                        sleep=lambda seconds: None)
+                        sleep=lambda seconds: None).outcomes
     assert [(o.register.name, o.ok) for o in outcomes] == [
         ("bedoyo", True), ("genjahan", True), ("gombang", True), ("rusak", False), ("google-0", True),
         ("google-1", True),
@@ -75,14 +75,14 @@ def test_the_cli_syncs_every_register_and_exits_4_when_one_failed(tmp_path, monk
 def test_the_cli_json_lists_each_register(tmp_path):
     config = write_config(tmp_path, excel_registers(tmp_path, ["bedoyo"]))
     result = CliRunner().invoke(cli, ["check", "--json", "--config", str(config), *NOW])
-    (entry,) = json.loads(result.stdout)
+    (entry,) = json.loads(result.stdout)["registers"]
     assert (entry["register"], entry["ok"], entry["report"]["changed"]) == ("bedoyo", True, True)
 
 
 def test_each_register_runs_in_its_own_time_zone(tmp_path):
     new_register(tmp_path, handed_over(activity_date="3 Juli 2024"), name="timur.xlsx")
     text = '[[registers]]\nname = "timur"\nsource = "timur.xlsx"\ntimezone = "WIT"\n'
-    (outcome,) = sync_all(load_config(write_config(tmp_path, text)), now=DAY_H)
+    (outcome,) = sync_all(load_config(write_config(tmp_path, text)), now=DAY_H).outcomes
     assert outcome.result.workflow.timezone == "Asia/Jayapura"
     assert read_rows(tmp_path / "timur.xlsx")[0]["handed_over_at"].hour == 12  # 10:00 WIB is 12:00 WIT
 
@@ -126,7 +126,7 @@ def test_many_google_registers_sync_without_one_request_failing_for_quota(tmp_pa
     emulator.quota(reads_per_minute=60, writes_per_minute=60, clock=time.clock)
     try:
         outcomes = sync_all(load_config(write_config(tmp_path, text)), now=DAY_H, session=emulator.session,
-                            sleep=time.sleep, clock=time.clock)
+                            sleep=time.sleep, clock=time.clock).outcomes
     finally:
         emulator.quota(reads_per_minute=10**9, writes_per_minute=10**9)
     assert all(o.ok for o in outcomes)
@@ -148,3 +148,48 @@ def test_the_log_file_rotates(tmp_path):
     for handler in logger.handlers:
         handler.close()
     logger.handlers.clear()
+
+
+def test_one_command_syncs_five_registers_notifies_once_and_prints(tmp_path, emulator, service_key, mail_server,
+                                                                    webhook_server, send_webhook):
+    """Issue's whole story: 3 files and 2 Google Sheets, one broken register reported, each
+    notification delivered once to a local SMTP server and webhook, and the paper copy."""
+    import subprocess
+
+    from sheetflow import api
+
+    (controller, mailbox), (hook_url, hooks) = mail_server, webhook_server
+    sheets = [emulator.create_spreadsheet("R", {"Register": register_rows((handed_over(activity_name=f"G{i}"),)),
+                                                 "Riwayat": [], "Rekap": []}, shared_with=[DEFAULT_EMAIL])
+              for i in range(2)]
+    text = excel_registers(tmp_path, ["bedoyo", "genjahan", "gombang"])
+    text += '[[registers]]\nname = "rusak"\nsource = "rusak.xlsx"\n\n'
+    (tmp_path / "rusak.xlsx").write_text("bukan workbook", encoding="utf-8")
+    text += "".join(f'[[registers]]\nname = "google-{i}"\nsource = "gsheet:{sid}"\n\n' for i, sid in enumerate(sheets))
+    text += f'[google]\ncredentials = "{service_key}"\n\n'
+    text += f"""[notify.smtp]
+host = "127.0.0.1"
+port = {controller.port}
+security = "none"
+sender = "sheetflow@kantor.example"
+
+[notify.recipients.reviewers]
+email = ["pertimbangan@kantor.example"]
+webhooks = ["wa"]
+
+[[notify.webhooks]]
+name = "wa"
+url = "{hook_url}"
+"""
+    config = load_config(write_config(tmp_path, text))
+    first = sync_all(config, now=DAY_H, session=emulator.session, sleep=lambda s: None, send_webhook=send_webhook)
+    second = sync_all(config, now=DAY_H, session=emulator.session, sleep=lambda s: None, send_webhook=send_webhook)
+    assert [o.ok for o in first.outcomes] == [True, True, True, False, True, True]
+    assert "rusak.xlsx bukan berkas Excel" in first.outcomes[3].error
+    (mail,) = mailbox.to("pertimbangan@kantor.example")  # one digest, five registers, and nothing the second run
+    body = mail.get_content()
+    assert all(name in body for name in ["bedoyo", "genjahan", "gombang", "google-0", "google-1"])
+    assert len(hooks.received) == 1 and second.notifications.deliveries == ()
+    pdf = api.print_register(tmp_path / "gombang.xlsx", tmp_path / "cetak", office="Kalurahan Gombang", now=DAY_H)
+    shown = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Kalurahan Gombang" in shown and "2024/0001" in shown and "Kegiatan gombang" in shown

@@ -50,6 +50,7 @@ def test_the_engine_names_no_office():
         ('filled_by = "admin"', 'filled_by = "camat"', "unknown role 'camat'"),
         ('number_format = "{year}/{seq:04d}"', 'number_format = "{tahun}"', "number_format"),
         ('hidden = true', 'hiden = true', "hiden"),
+        ('acts = "admin"', 'acts = "camat"', "statuses[approved].acts: unknown role 'camat'"),
     ],
 )
 def test_a_broken_definition_is_refused_naming_the_field(tmp_path, old, new, named):

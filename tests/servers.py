@@ -1,0 +1,89 @@
+"""Local SMTP and webhook servers on 127.0.0.1, for tests of notifications."""
+
+import email
+import email.policy
+import functools
+import json
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import requests
+from aiosmtpd.controller import Controller
+
+from sheetflow.notify import channels
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Mailbox:
+    """An aiosmtpd handler that keeps what it receives."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[list[str], email.message.EmailMessage, bool]] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.received.append((list(envelope.rcpt_tos), message, session.authenticated))
+        return "250 OK"
+
+    def to(self, address: str) -> list[email.message.EmailMessage]:
+        return [m for rcpt, m, _ in self.received if address in rcpt]
+
+
+@pytest.fixture
+def mail_server():
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, mailbox
+    controller.stop()
+
+
+class Hooks:
+    """What the webhook receiver got, and the status it answers with."""
+
+    def __init__(self) -> None:
+        self.received: list[dict] = []
+        self.headers: list[dict[str, str]] = []
+        self.status = 200
+
+
+@pytest.fixture
+def webhook_server():
+    hooks = Hooks()
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            hooks.received.append(json.loads(body))
+            hooks.headers.append(dict(self.headers))
+            self.send_response(hooks.status)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):  # keep the test output clean
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/hook", hooks
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def send_webhook():
+    # No proxy from the environment between the test and 127.0.0.1.
+    with requests.Session() as session:
+        session.trust_env = False
+        yield functools.partial(channels.send_webhook, session=session)
+
+

@@ -1,0 +1,395 @@
+"""Notifications: events read from real plans, digests delivered to real local SMTP and webhook servers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import json
+import logging
+import ssl
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+from pydantic import ValidationError
+from servers import Mailbox, free_port
+from support import WORKFLOW, MemoryRegister, approved, handed_over, rejected, reviewed
+
+from sheetflow.notify import (
+    EventKind,
+    NotifySettings,
+    Recipients,
+    Rules,
+    SmtpSettings,
+    StateUnreadable,
+    Step,
+    WebhookSettings,
+    events,
+    notify,
+)
+
+REGISTER = "Kapanewon Ponjong"
+PASSWORD = "rahasia-Ponjong-2024"
+SENDER = "sheetflow@ponjong.example"
+
+
+def events_of(register: MemoryRegister) -> list:
+    return events(register.sync(), WORKFLOW, REGISTER)
+
+
+def kinds(found: list) -> list[tuple[str, str, str]]:
+    return [(e.register_no, e.kind.value, e.role) for e in found]
+
+
+# ---------------------------------------------------------------- events from plans
+def test_review_needed_when_a_hand_over_waits_for_review():
+    found = events_of(MemoryRegister.of(handed_over()))
+    assert kinds(found) == [("2024/0001", "review_needed", "reviewers")]
+    assert found[0].activity == "Rapat koordinasi kalurahan"
+    assert found[0].detail == "Diserahkan lengkap dan diterima."
+
+
+def test_fix_needed_carries_the_system_notes():
+    found = events_of(MemoryRegister.of(handed_over(documentation_count=3)))
+    assert kinds(found) == [("2024/0001", "fix_needed", "team")]
+    assert "minimal 5" in found[0].detail
+
+
+def test_rejected_carries_the_written_response():
+    found = events_of(MemoryRegister.of(rejected()))
+    assert kinds(found) == [("2024/0001", "rejected", "team")]
+    assert found[0].detail == "Foto kurang jelas; ganti foto 3 dan 4."
+
+
+def test_approved_goes_to_the_admin():
+    found = events_of(MemoryRegister.of(approved()))
+    assert kinds(found) == [("2024/0001", "approved", "admin")]
+    assert found[0].detail == "Ketua PPID Pembantu"
+
+
+def test_late_goes_to_the_team_and_whoever_must_act_when_a_same_day_deadline_passes():
+    register = MemoryRegister.of(handed_over())
+    register.sync()
+    register.later(days=1)
+    found = events_of(register)
+    assert kinds(found) == [("2024/0001", "late", "team"), ("2024/0001", "late", "reviewers")]
+    assert {e.detail for e in found} == {"Terlambat: belum diperiksa H+1"}
+    assert len({e.key for e in found}) == 1
+
+
+def test_late_is_an_event_once_while_the_row_stays_late():
+    register = MemoryRegister.of(handed_over())
+    register.sync()
+    register.later(days=1)
+    register.sync()
+    register.later(days=1)
+    assert events_of(register) == []
+    assert register.cell("timeliness") == "Terlambat: belum diperiksa H+2"
+
+
+def test_a_second_sync_with_no_change_makes_no_event():
+    register = MemoryRegister.of(handed_over(), rejected(), approved(), handed_over(caption="x" * 201))
+    assert len(events_of(register)) == 4
+    register.later(hours=1)
+    assert events_of(register) == []
+
+
+def test_a_row_through_several_steps_in_one_run_tells_only_where_it_stopped():
+    assert kinds(events_of(MemoryRegister.of(reviewed()))) == []
+
+
+def test_a_resubmission_then_a_second_rejection_is_a_new_event():
+    register = MemoryRegister.of(rejected())
+    (first,) = events_of(register)
+    register.later(hours=1)
+    register.edit(0, handover="Ya")
+    assert kinds(events_of(register)) == [("2024/0001", "review_needed", "reviewers")]
+    register.later(hours=1)
+    register.edit(0, reviewer="Budi Santoso", decision="TOLAK", response="Caption belum menyebut kalurahan.")
+    (second,) = events_of(register)
+    assert second.kind is EventKind.REJECTED and second.key != first.key
+    assert second.detail == "Caption belum menyebut kalurahan."
+
+
+def test_lateness_in_a_new_round_after_a_resubmission_is_a_new_event():
+    register = MemoryRegister.of(handed_over())
+    register.sync()
+    register.later(days=1)
+    first = events_of(register)
+    register.edit(0, reviewer="Budi Santoso", decision="TOLAK", response="Foto kurang jelas.")
+    register.sync()
+    register.edit(0, handover="Ya")
+    register.sync()
+    register.later(days=1)
+    again = events_of(register)
+    assert {e.detail for e in again} == {e.detail for e in first} == {"Terlambat: belum diperiksa H+1"}
+    assert {e.key for e in again}.isdisjoint(e.key for e in first)
+
+
+def test_a_revoked_approval_asks_the_reviewers_again():
+    register = MemoryRegister.of(approved())
+    register.sync()
+    register.later(hours=1)
+    register.edit(0, caption="Caption baru setelah disetujui.")
+    (found,) = events_of(register)
+    assert (found.kind, found.role) == (EventKind.REVIEW_NEEDED, "reviewers")
+    assert found.detail.startswith("Persetujuan dicabut")
+
+
+def test_who_acts_in_each_status_comes_from_the_workflow_definition():
+    rules = Rules.of(WORKFLOW)
+    assert rules.steps["rejected"] == Step("team", EventKind.REJECTED, "response")
+    assert "published" not in rules.steps  # a published row waits for no one
+
+
+# ---------------------------------------------------------------- settings
+def test_settings_refuse_unknown_keys_and_webhooks():
+    with pytest.raises(ValidationError, match="Extra inputs are not permitted"):
+        SmtpSettings(host="mail", sender=SENDER, tls=True)
+    with pytest.raises(ValidationError, match=r"recipients\.team: unknown webhook 'wa'"):
+        NotifySettings(recipients={"team": Recipients(webhooks=("wa",))})
+
+
+def test_settings_never_print_secrets():
+    settings = NotifySettings(
+        smtp=SmtpSettings(host="mail", username="sheetflow", password=PASSWORD, sender=SENDER),
+        webhooks=(WebhookSettings(name="wa", url="https://gateway.example/send?token=abc123",
+                                  headers={"Authorization": "Bearer xyz789"}),),
+    )
+    shown = f"{settings} {settings!r} {settings.model_dump()}"
+    assert PASSWORD not in shown and "abc123" not in shown and "xyz789" not in shown
+
+
+def self_signed(tmp_path) -> tuple[str, str]:
+    """A certificate for 127.0.0.1 made for this run, and its key: (cert.pem, key.pem)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "sheetflow test mail")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5)).not_valid_after(now + dt.timedelta(hours=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        # Python 3.13 verifies strictly (VERIFY_X509_STRICT): a CA needs its key usage and key identifier.
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(key.public_key()), critical=False)
+        .add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=True, content_commitment=False,
+                                     key_encipherment=False, data_encipherment=False, key_agreement=False,
+                                     crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = tmp_path / "mail.pem", tmp_path / "mail.key"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return str(cert_file), str(key_file)
+
+
+@pytest.fixture
+def tls_mail_server(tmp_path):
+    """STARTTLS required, then AUTH LOGIN/PLAIN with one known user."""
+    cert_file, key_file = self_signed(tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert_file, key_file)
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
+            b"sheetflow", PASSWORD.encode())
+        # handled=False: aiosmtpd answers a refusal with 535 itself.
+        return AuthResult(success=ok, handled=False)
+
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port(), tls_context=context,
+                            require_starttls=True, authenticator=authenticator, auth_required=True)
+    controller.start()
+    yield controller, mailbox, cert_file
+    controller.stop()
+
+
+def settings_for(port: int, hook_url: str, **smtp: object) -> NotifySettings:
+    return NotifySettings(
+        recipients={
+            "reviewers": Recipients(email=("pertimbangan@ponjong.example",)),
+            "team": Recipients(email=("pelaksana@ponjong.example",), webhooks=("wa",)),
+            # The admin is also a reviewer: one address, one digest.
+            "admin": Recipients(email=("pertimbangan@ponjong.example",)),
+        },
+        smtp=SmtpSettings(**{"host": "127.0.0.1", "port": port, "security": "none", "sender": SENDER, "timeout": 5,
+                               **smtp}),
+        webhooks=(WebhookSettings(name="wa", url=hook_url, headers={"X-Token": "hook-secret"}, timeout=5),),
+    )
+
+
+def dead_port() -> int:
+    """A port nothing listens on: connecting is refused at once."""
+    return free_port()
+
+
+@pytest.fixture
+def busy_register():
+    """A register whose first sync has something for every role."""
+    return MemoryRegister.of(handed_over(), rejected(activity_name="Posyandu Kalurahan Bedoyo"), approved())
+
+
+# ---------------------------------------------------------------- delivery
+def test_each_recipient_gets_exactly_one_digest_per_run(mail_server, webhook_server, send_webhook, busy_register,
+                                                        tmp_path):
+    (controller, mailbox), (url, hooks) = mail_server, webhook_server
+    report = notify(events_of(busy_register), settings_for(controller.port, url), tmp_path / "state.json",
+                    send_webhook=send_webhook)
+    assert sorted(rcpt[0] for rcpt, _, _ in mailbox.received) == [
+        "pelaksana@ponjong.example", "pertimbangan@ponjong.example"]
+    assert len(hooks.received) == 1
+    assert report.ok and len(report.deliveries) == 3 and report.pending == 0
+    (both,) = mailbox.to("pertimbangan@ponjong.example")
+    assert both["Subject"] == "[sheetflow] Register Kapanewon Ponjong: 2 hal perlu tindakan"
+
+
+def test_the_digest_names_the_register_number_the_activity_and_what_to_do(mail_server, webhook_server,
+                                                                          send_webhook, busy_register, tmp_path):
+    (controller, mailbox), (url, _) = mail_server, webhook_server
+    notify(events_of(busy_register), settings_for(controller.port, url), tmp_path / "state.json",
+           send_webhook=send_webhook)
+    (message,) = mailbox.to("pelaksana@ponjong.example")
+    body = message.get_content()
+    assert message["From"] == SENDER and message.get_content_charset() == "utf-8"
+    assert "No. Register 2024/0002 — Posyandu Kalurahan Bedoyo" in body
+    assert "Ditolak: mohon baca tanggapan tertulis" in body
+    assert "Tanggapan Tertulis: Foto kurang jelas; ganti foto 3 dan 4." in body
+
+
+def test_the_webhook_gets_the_digest_as_json(mail_server, webhook_server, send_webhook, busy_register, tmp_path):
+    (controller, _), (url, hooks) = mail_server, webhook_server
+    notify(events_of(busy_register), settings_for(controller.port, url), tmp_path / "state.json",
+           send_webhook=send_webhook)
+    (payload,) = hooks.received
+    assert set(payload) == {"register", "recipient", "subject", "text", "items"}
+    assert (payload["register"], payload["recipient"]) == (REGISTER, "wa")
+    assert [(i["register_no"], i["kind"], i["activity"]) for i in payload["items"]] == [
+        ("2024/0002", "rejected", "Posyandu Kalurahan Bedoyo")]
+    assert hooks.headers[0]["X-Token"] == "hook-secret"
+
+
+def test_each_event_arrives_once_across_runs(mail_server, webhook_server, send_webhook, busy_register, tmp_path):
+    (controller, mailbox), (url, hooks) = mail_server, webhook_server
+    settings, state = settings_for(controller.port, url), tmp_path / "state.json"
+    first = events_of(busy_register)
+    notify(first, settings, state, send_webhook=send_webhook)
+    busy_register.later(hours=1)
+    # The same events offered again (a plan read twice) and the next, quiet sync's: nothing is sent.
+    report = notify([*first, *events_of(busy_register)], settings, state, send_webhook=send_webhook)
+    assert report.deliveries == () and (len(mailbox.received), len(hooks.received)) == (2, 1)
+    busy_register.edit(0, reviewer="Budi Santoso", decision="TERIMA", approved_by="Atasan PPID Pembantu")
+    notify(events_of(busy_register), settings, state, send_webhook=send_webhook)
+    assert len(mailbox.received) == 3
+    assert "2024/0001" in mailbox.received[-1][1].get_content()
+
+
+def test_a_dead_mail_server_is_reported_and_the_webhook_still_delivers(webhook_server, send_webhook, busy_register,
+                                                                        tmp_path):
+    url, hooks = webhook_server
+    report = notify(events_of(busy_register), settings_for(dead_port(), url), tmp_path / "state.json",
+                    send_webhook=send_webhook)
+    outcome = {str(d.recipient): d for d in report.deliveries}
+    assert outcome["webhook:wa"].delivered and len(hooks.received) == 1
+    failed = outcome["email:pelaksana@ponjong.example"]
+    assert not failed.delivered and failed.reason.startswith("Server surel 127.0.0.1:")
+    assert "tidak dapat dihubungi" in failed.reason
+    assert failed.message.endswith("Akan dicoba lagi pada sync berikutnya.")
+    assert not report.ok and report.pending == 3
+
+
+def test_a_failed_delivery_is_retried_next_run_only_to_who_missed_it(mail_server, webhook_server, send_webhook,
+                                                                      busy_register, tmp_path):
+    (controller, mailbox), (url, hooks) = mail_server, webhook_server
+    state = tmp_path / "state.json"
+    notify(events_of(busy_register), settings_for(dead_port(), url), state, send_webhook=send_webhook)
+    busy_register.later(hours=1)
+    report = notify(events_of(busy_register), settings_for(controller.port, url), state, send_webhook=send_webhook)
+    assert report.ok and report.pending == 0
+    assert len(mailbox.to("pelaksana@ponjong.example")) == 1 and len(mailbox.to("pertimbangan@ponjong.example")) == 1
+    assert len(hooks.received) == 1  # the webhook had its digest in the first run
+    assert notify([], settings_for(controller.port, url), state, send_webhook=send_webhook).deliveries == ()
+
+
+def test_a_webhook_answering_an_error_is_retried(mail_server, webhook_server, send_webhook, busy_register,
+                                                 tmp_path):
+    (controller, _), (url, hooks) = mail_server, webhook_server
+    settings, state = settings_for(controller.port, url), tmp_path / "state.json"
+    hooks.status = 503
+    report = notify(events_of(busy_register), settings, state, send_webhook=send_webhook)
+    (failed,) = [d for d in report.deliveries if not d.delivered]
+    assert failed.reason == "Webhook wa menjawab HTTP 503; pesan tidak diterima."
+    hooks.status = 200
+    report = notify([], settings, state, send_webhook=send_webhook)
+    assert [str(d.recipient) for d in report.deliveries] == ["webhook:wa"] and report.ok
+    assert len(hooks.received) == 2
+
+
+def test_starttls_and_login_deliver(tls_mail_server, webhook_server, send_webhook, busy_register, tmp_path):
+    (controller, mailbox, ca_file), (url, _) = tls_mail_server, webhook_server
+    settings = settings_for(controller.port, url, security="starttls", username="sheetflow", password=PASSWORD,
+                            ca_file=ca_file)
+    report = notify(events_of(busy_register), settings, tmp_path / "state.json", send_webhook=send_webhook)
+    assert report.ok
+    assert [authenticated for _, _, authenticated in mailbox.received] == [True, True]
+
+
+def test_no_password_in_the_logs_or_the_report(tls_mail_server, webhook_server, send_webhook, busy_register,
+                                               tmp_path, caplog):
+    (controller, mailbox, ca_file), (url, _) = tls_mail_server, webhook_server
+    # Everything sheetflow logs; the fake server's own log (mail.log) is not ours to judge.
+    caplog.set_level(logging.DEBUG, logger="sheetflow")
+    wrong = settings_for(controller.port, url, security="starttls", username="sheetflow",
+                         password=PASSWORD[::-1], ca_file=ca_file)
+    report = notify(events_of(busy_register), wrong, tmp_path / "state.json", send_webhook=send_webhook)
+    right = settings_for(controller.port, url, security="starttls", username="sheetflow", password=PASSWORD,
+                         ca_file=ca_file)
+    retried = notify([], right, tmp_path / "state.json", send_webhook=send_webhook)
+    assert "menolak login sheetflow" in caplog.text and retried.ok and len(mailbox.received) == 2
+    told = caplog.text + " ".join(d.message for d in (*report.deliveries, *retried.deliveries))
+    for secret in (PASSWORD, PASSWORD[::-1], "hook-secret", url):
+        assert secret not in told
+    assert PASSWORD not in (tmp_path / "state.json").read_text(encoding="utf-8")
+
+
+def test_an_unknown_certificate_is_refused(tls_mail_server, webhook_server, send_webhook, busy_register, tmp_path):
+    (controller, mailbox, _), (url, _) = tls_mail_server, webhook_server
+    settings = settings_for(controller.port, url, security="starttls", username="sheetflow", password=PASSWORD)
+    report = notify(events_of(busy_register), settings, tmp_path / "state.json", send_webhook=send_webhook)
+    failed = [d.reason for d in report.deliveries if not d.delivered]
+    assert len(failed) == 2 and all("Koneksi aman (TLS)" in r for r in failed) and mailbox.received == []
+
+
+def test_roles_without_recipients_are_reported(mail_server, webhook_server, send_webhook, busy_register, tmp_path):
+    (controller, _), (url, _) = mail_server, webhook_server
+    settings = settings_for(controller.port, url).model_copy(update={"recipients": {}})
+    report = notify(events_of(busy_register), settings, tmp_path / "state.json", send_webhook=send_webhook)
+    assert report.unaddressed == ("admin", "reviewers", "team") and report.deliveries == ()
+
+
+def test_the_state_file_is_json_and_leaves_no_temporary_file(mail_server, webhook_server, send_webhook,
+                                                             busy_register, tmp_path):
+    (controller, _), (url, _) = mail_server, webhook_server
+    notify(events_of(busy_register), settings_for(controller.port, url), tmp_path / "state.json",
+           send_webhook=send_webhook)
+    assert [p.name for p in tmp_path.iterdir()] == ["state.json"]
+    saved = json.loads((tmp_path / "state.json").read_text(encoding="utf-8"))
+    assert len(saved["sent"]) == 3 and saved["pending"] == []
+
+
+def test_a_damaged_state_file_stops_before_sending(tmp_path):
+    state = tmp_path / "state.json"
+    state.write_text("{not json", encoding="utf-8")
+    sent = []
+    settings = NotifySettings(recipients={"team": Recipients(email=("pelaksana@ponjong.example",))},
+                              smtp=SmtpSettings(host="127.0.0.1", sender=SENDER))
+    with pytest.raises(StateUnreadable, match=r"state\.json"):
+        notify(events_of(MemoryRegister.of(rejected())), settings, state,
+               send_email=lambda digest, smtp: sent.append(digest))
+    assert sent == []
