@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from . import logs, report
+from . import report
 from .api import (
     Connection,
     check_register,
@@ -23,9 +23,7 @@ from .api import (
     sync_register,
 )
 from .cells import parse_date
-from .config import DEFAULT_FILE, load_config
 from .errors import SheetflowError
-from .fleet import sync_all
 from .messages import render
 from .report import table_text as report_text
 
@@ -117,13 +115,18 @@ def config_option(command: Callable[..., Any]) -> Callable[..., Any]:
         "--config",
         "config_file",
         type=click.Path(dir_okay=False),
-        help=f"Configuration listing the registers (default ./{DEFAULT_FILE}); used when no SOURCE is given.",
+        help="Configuration listing the registers (default ./sheetflow.toml); used when no SOURCE is given.",
     )(command)
 
 
 def _run_config(
     config_file: str | None, *, dry_run: bool, lang: str, now: datetime | None, quiet: bool, as_json: bool
 ) -> None:
+    # Imported here: a cron run on one file should not pay for the config, mail and webhook code.
+    from . import logs
+    from .config import load_config
+    from .fleet import sync_all
+
     config = load_config(config_file)
     bar_wanted = sys.stderr.isatty() and not (quiet or as_json)
     logs.configure(config.log, quiet=quiet, progress_bar=bar_wanted)

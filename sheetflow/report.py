@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import cells
 from .api import SyncResult
-from .fleet import FleetRun
 from .messages import render
+
+if TYPE_CHECKING:
+    from .fleet import FleetRun
 
 
 def summary(result: SyncResult, lang: str) -> str:
