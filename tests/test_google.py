@@ -147,7 +147,7 @@ def undisturbed_state(google_register):
     return grids(register.emulator, register.spreadsheet_id)
 
 
-@pytest.mark.parametrize(("kind", "at"), [("read", 0), ("read", 1), ("write", 0)])
+@pytest.mark.parametrize(("kind", "at"), [("token", 0), ("read", 0), ("read", 1), ("write", 0)])
 def test_a_429_at_any_request_is_retried_to_the_undisturbed_result(google_register, emulator, kind, at):
     expected = undisturbed_state(google_register)
     register = google_register(*MIXED)
@@ -282,3 +282,30 @@ def test_the_recap_sheet_gets_one_chart_however_often_it_changes(google_register
                  if s["properties"]["title"] == WORKFLOW.sheets.recap)
     (chart,) = recap["charts"]
     assert chart["spec"]["basicChart"]["chartType"] == "COLUMN"
+
+
+# ---------------------------------------------------------------- what people do to the sheet
+def test_a_filter_hiding_rows_changes_nothing_sync_sees(google_register, emulator):
+    expected = undisturbed_state(google_register)
+    register = google_register(*MIXED)
+    emulator.edit(register.spreadsheet_id, WORKFLOW.sheets.register_, "setBasicFilter",
+                  lambda s: {"filter": {"range": {"sheetId": s.id}}})
+    emulator.edit(register.spreadsheet_id, WORKFLOW.sheets.register_, "updateDimensionProperties",
+                  lambda s: {"range": {"sheetId": s.id, "dimension": "ROWS", "startIndex": 2, "endIndex": 4},
+                             "properties": {"hiddenByUser": True}, "fields": "hiddenByUser"})
+    register.sync()
+    assert grids(emulator, register.spreadsheet_id) == expected
+
+
+def test_merged_cells_leave_a_clear_finding_on_the_hidden_column(google_register, emulator):
+    register = google_register(handed_over())
+    names = [c.key for c in WORKFLOW.columns]
+    first = names.index("activity_name")
+    # Someone merged Nama Kegiatan with Tim Pelaksana: Sheets keeps only the first cell's value.
+    emulator.edit(register.spreadsheet_id, WORKFLOW.sheets.register_, "mergeCells",
+                  lambda s: {"range": {"sheetId": s.id, "startRowIndex": 1, "endRowIndex": 2,
+                                       "startColumnIndex": first, "endColumnIndex": first + 2},
+                             "mergeType": "MERGE_ALL"})
+    register.sync()
+    assert register.status() == "Perlu Perbaikan"
+    assert "Tim Pelaksana wajib diisi." in register.notes()

@@ -286,6 +286,11 @@ class SheetsEmulator:
             },
         )
 
+    def edit(self, spreadsheet_id: str, sheet_title: str, kind: str, body: Callable[[Sheet], dict]) -> None:
+        """Any batchUpdate request made by the owner in the UI (a filter, hidden rows, a merge):
+        `body(sheet)` builds the request body for the named sheet."""
+        self._owner_edit(spreadsheet_id, sheet_title, kind, body)
+
     def _owner_edit(self, spreadsheet_id: str, sheet_title: str, kind: str, body: Callable[[Sheet], dict]) -> None:
         with self._lock:
             draft = copy.deepcopy(self._books[spreadsheet_id])
