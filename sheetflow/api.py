@@ -13,15 +13,15 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from . import placement, resources
+from . import cells, ledger, placement, resources
 from .errors import SheetflowError
 from .gsheets.source import is_google
-from .layout import Layout, read_history, read_register, to_batch
+from .layout import Layout, history_rows, read_history, read_register, to_batch
 from .recap import recap
 from .retry import retrying
 from .sync import Plan, plan
 from .table import Batch, Sheet
-from .workflow import Workflow, load_workflow
+from .workflow import Workflow, fold, load_workflow
 from .xlsx import open_workbook
 
 if TYPE_CHECKING:
@@ -157,6 +157,41 @@ def print_register(
     return target
 
 
+@dataclass(frozen=True)
+class Verification:
+    entries: int  # history rows checked
+    broken_at: int | None  # the first Riwayat row where the chain stops matching
+    unsupported: tuple[tuple[int, str, str, str], ...]  # (row, No. Register, Status shown, status per history)
+
+    @property
+    def intact(self) -> bool:
+        return self.broken_at is None and not self.unsupported
+
+
+def verify_register(
+    source: str | Path, *, workflow: Workflow | None = None, connection: Connection | None = None,
+) -> Verification:
+    """Check ``Riwayat``'s chain and that every Status shown is the one its history leads to."""
+    wf = workflow or load_workflow()
+    with open_source(source, write=False, connection=connection or Connection()) as book:
+        sheets = book.read([wf.sheets.register_, wf.sheets.history])
+    _, rows = read_register(sheets, wf)
+    raw = history_rows(sheets, wf)
+    broken = ledger.first_break([(number, values[:-1], cells.text(values[-1])) for number, values in raw])
+    last: dict[str, str] = {}
+    for entry in read_history(sheets, wf):
+        if entry.to_status:
+            last[entry.register_no] = entry.to_status
+    unsupported = tuple(
+        (row.number, number, shown, last.get(number, ""))
+        for row in rows
+        if (number := cells.squash(row.values.get("register_no")))
+        and (shown := cells.squash(row.values.get("status")))
+        and fold(shown) != fold(last.get(number, ""))
+    )
+    return Verification(len(raw), broken.row if broken else None, unsupported)
+
+
 DEMO_FILE = "register-demo.xlsx"
 # The demo's story happens in the first week of the SOP (July 2024); syncing it at that
 # time keeps its deadlines meaningful. `--now` overrides.
@@ -203,7 +238,7 @@ def _run(
                 if write and planned.changed:
                     headed = bool(sheets.get(wf.sheets.history) and sheets[wf.sheets.history].rows)
                     batch = to_batch(planned, layout, wf, recap(planned, [*history, *planned.history], wf),
-                                     history_headed=headed)
+                                     history_headed=headed, chain_tail=history[-1].chain if history else "")
                     moved = _settle(book, batch, sheets[wf.sheets.register_], book.apply(batch), layout, wf)
     return SyncResult(str(source), wf, planned, moment, dry_run=not write, moved=moved)
 

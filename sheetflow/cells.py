@@ -125,7 +125,8 @@ def parse_date(raw: Cell) -> date | Unreadable:
 def parse_datetime(raw: Cell) -> datetime | None:
     """A timestamp sync wrote earlier (a real date-time, or a serial number)."""
     if isinstance(raw, datetime):
-        return raw.replace(tzinfo=None, microsecond=0)
+        # A date-time read back from a file may carry float noise (15:59:59.9999): round it.
+        return (raw.replace(tzinfo=None) + timedelta(milliseconds=500)).replace(microsecond=0)
     if isinstance(raw, int | float) and not isinstance(raw, bool) and 1 <= raw <= MAX_SERIAL:
         moment = datetime.combine(SERIAL_EPOCH, datetime.min.time()) + timedelta(days=raw)
         # Serial fractions carry float noise; timestamps are kept to the second.

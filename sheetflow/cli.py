@@ -21,6 +21,7 @@ from .api import (
     run_demo,
     setup_register,
     sync_register,
+    verify_register,
 )
 from .cells import parse_date
 from .errors import SheetflowError
@@ -261,6 +262,19 @@ def print_command(
         connection=Connection(credentials=credentials),
     )
     click.echo(render("out-printed", "id", path=path))
+
+
+@cli.command()
+@click.argument("source")
+@click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True)
+@credentials_option
+@_fail_cleanly
+def verify(source: str, lang: str, credentials: str | None) -> None:
+    """Check that Riwayat was not edited by hand and every Status agrees with it (exit 1 if not)."""
+    result = verify_register(source, connection=Connection(credentials=credentials))
+    click.echo(report.verification(result, lang))
+    if not result.intact:
+        sys.exit(1)
 
 
 @cli.command(name="report")

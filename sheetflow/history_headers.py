@@ -11,4 +11,6 @@ HISTORY_HEADERS = (
     "Sidik Konten",
     "Kode",
     "Arsip",
+    # Each row's link in a hash chain over the rows before it: an edit by hand shows.
+    "Rantai",
 )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from . import cells, messages
+from . import cells, ledger, messages
 from .errors import HeaderMissing, RegisterNotFound
 from .history_headers import HISTORY_HEADERS
 from .recap import chart_data
@@ -61,16 +61,24 @@ def read_register(sheets: Mapping[str, Sheet], workflow: Workflow) -> tuple[Layo
     return layout, rows
 
 
-def read_history(sheets: Mapping[str, Sheet], workflow: Workflow) -> list[HistoryEntry]:
+def history_rows(sheets: Mapping[str, Sheet], workflow: Workflow) -> list[tuple[int, Values]]:
+    """Every non-empty history row (its spreadsheet row number, its values in HISTORY_HEADERS order)."""
     sheet = sheets.get(workflow.sheets.history)
     if sheet is None or not sheet.rows:
         return []
     # Riwayat is sync's own sheet, but people may still widen or reorder it.
     where = {fold(cells.text(h)): i for i, h in enumerate(sheet.rows[0], start=1)}
     positions = [where.get(fold(h), 0) for h in HISTORY_HEADERS]
+    return [
+        (number, tuple(_at(values, p) if p else None for p in positions))
+        for number, values in enumerate(sheet.rows[1:], start=2)
+        if any(not cells.is_blank(v) for v in values)
+    ]
+
+
+def read_history(sheets: Mapping[str, Sheet], workflow: Workflow) -> list[HistoryEntry]:
     entries = []
-    for values in sheet.rows[1:]:
-        time, number, *rest = (_at(values, p) if p else None for p in positions)
+    for _, (time, number, *rest) in history_rows(sheets, workflow):
         when = cells.parse_datetime(time)
         if when is None or cells.is_blank(number):
             continue
@@ -80,15 +88,17 @@ def read_history(sheets: Mapping[str, Sheet], workflow: Workflow) -> list[Histor
 
 def to_batch(
     plan: Plan, layout: Layout, workflow: Workflow, recap: Sequence[Values] | None = None, *,
-    history_headed: bool = True,
+    history_headed: bool = True, chain_tail: str = "",
 ) -> Batch:
-    """``history_headed``: whether the history sheet already has its header row."""
+    """``history_headed``: whether the history sheet already has its header row;
+    ``chain_tail``: the last history row's chain link, which new rows continue."""
     sheet = workflow.sheets.register_
     writes = tuple(
         CellWrite(sheet, change.row, layout.positions[change.column], change.new)
         for change in plan.changes
     )
-    history = tuple(history_values(e) for e in plan.history)
+    links = ledger.chain(chain_tail, plan.history)
+    history = tuple((*history_values(e), link) for e, link in zip(plan.history, links, strict=True))
     if history and not history_headed:
         # A history sheet made by hand (or deleted) gets its headers back, or the next
         # run could not read what this one wrote.
@@ -108,6 +118,7 @@ def to_batch(
 
 
 def history_values(entry: HistoryEntry) -> Values:
+    """The row's values but its chain link."""
     texts = (entry.register_no, entry.from_status, entry.to_status, entry.role, entry.name, entry.reason,
              entry.fingerprint, entry.code, entry.archive)
     return (entry.time, *(text or None for text in texts))

@@ -218,6 +218,19 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{ok} of {total} registers synced.",
     },
     "out-printed": {"id": "PDF ditulis: {path}", "en": "PDF written: {path}"},
+    "out-verified": {
+        "id": "Riwayat utuh: {entries} baris, rantai cocok; setiap Status sesuai riwayatnya.",
+        "en": "History intact: {entries} rows, the chain matches; every Status agrees with its history.",
+    },
+    "out-chain-broken": {
+        "id": "Riwayat baris {row} diubah atau disisipkan, atau ada baris sebelumnya yang dihapus: "
+              "rantai putus di sana.",
+        "en": "History row {row} was edited or inserted, or a row before it was deleted: the chain breaks there.",
+    },
+    "out-status-unsupported": {
+        "id": "Register baris {row} ({number}): Status '{shown}' tidak didukung riwayat (menurut riwayat: {expected}).",
+        "en": "Register row {row} ({number}): Status '{shown}' is not supported by the history (history: {expected}).",
+    },
     "out-initialised": {
         "id": "Register baru dibuat: {path}. Buka dengan Excel atau LibreOffice dan baca sheet Petunjuk.",
         "en": "New register created: {path}. Open it in Excel or LibreOffice and read the Petunjuk sheet.",

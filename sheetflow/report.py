@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from . import cells
-from .api import SyncResult
+from .api import SyncResult, Verification
 from .messages import render
 
 if TYPE_CHECKING:
@@ -80,6 +80,15 @@ def as_json(result: SyncResult, lang: str) -> dict[str, Any]:
             for r in result.plan.rows
         ],
     }
+
+
+def verification(result: Verification, lang: str) -> str:
+    if result.intact:
+        return render("out-verified", lang, entries=result.entries)
+    lines = [render("out-chain-broken", lang, row=result.broken_at)] if result.broken_at else []
+    lines += [render("out-status-unsupported", lang, row=row, number=number, shown=shown, expected=expected or "—")
+              for row, number, shown, expected in result.unsupported]
+    return "\n".join(lines)
 
 
 def table_text(rows: list[tuple[object, ...]]) -> str:

@@ -42,6 +42,7 @@ class HistoryEntry:
     fingerprint: str
     code: str
     archive: str = ""
+    chain: str = ""  # as stored in Riwayat; new entries get theirs when written
 
 
 @dataclass(frozen=True)
