@@ -87,6 +87,8 @@ def squash(raw: Cell) -> str:
 
 
 def is_blank(raw: Cell) -> bool:
+    if isinstance(raw, str) and raw.isascii():  # the common case, without building new text
+        return not raw.strip()
     return raw is None or raw is False or squash(raw) == ""
 
 

@@ -55,15 +55,13 @@ def _urls(column: Column, raw: Cell, today: date) -> Iterator[tuple[str, dict[st
 def _narrative(column: Column, raw: Cell, today: date) -> Iterator[tuple[str, dict[str, object]]]:
     if cells.is_url(cells.squash(raw)):
         return
-    length = cells.length(raw)
-    if column.min_length is not None and length < column.min_length:
+    if column.min_length is not None and (length := cells.length(raw)) < column.min_length:
         yield "narrative-too-short", {"length": length, "min": column.min_length}
     yield from _text(column, raw, today)
 
 
 def _text(column: Column, raw: Cell, today: date) -> Iterator[tuple[str, dict[str, object]]]:
-    length = cells.length(raw)
-    if column.max_length is not None and length > column.max_length:
+    if column.max_length is not None and (length := cells.length(raw)) > column.max_length:
         yield "text-too-long", {"length": length, "max": column.max_length, "excess": length - column.max_length}
 
 
