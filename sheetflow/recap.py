@@ -59,13 +59,16 @@ def recap(plan: Plan, history: Sequence[HistoryEntry], workflow: Workflow) -> li
         name = t("recap-undated") if month is None else f"{messages.MONTHS[lang][month[1] - 1]} {month[0]}"
         table.append((name, *_counts(group, labels, workflow), *_on_time(group, workflow),
                       *_median_hours(group, workflow)))
-    table += [(), (t("recap-per-team"),), (t("recap-team"), *labels, t("recap-total"))]
-    for team, group in _grouped(rows, lambda r: cells.squash(r.values.get("team_name")) or None):
-        table.append((team or t("recap-undated"), *_counts(group, labels, workflow)))
+    if group_by := workflow.recap.group_by:
+        header = workflow.column[group_by].header
+        table += [(), (t("recap-per-group", group=header),), (header, *month_header[1:])]
+        for value, group in _grouped(rows, lambda r: cells.squash(r.values.get(group_by)) or None):
+            table.append((value or t("recap-no-group"), *_counts(group, labels, workflow),
+                          *_on_time(group, workflow), *_median_hours(group, workflow)))
 
     table += [(), (t("recap-rejections"),),
               (t("recap-number"), t("recap-activity"), t("recap-when"), t("recap-reason"))]
-    activity = {r.register_no: cells.squash(r.values.get("activity_name")) for r in rows}
+    activity = {r.register_no: cells.squash(r.values.get(workflow.name_column)) for r in rows}
     rejections = list(_rejections(history, rows, workflow))
     table += [(n, activity.get(n, ""), when, reason) for n, when, reason in rejections] or [(t("recap-none"),)]
     # Breaches the workflow logs, and approvals revoked because the content changed.
@@ -129,8 +132,10 @@ def _rejections(
 ) -> Iterable[tuple[str, object, str]]:
     """Each rejection with the written response: from the archive of the later
     resubmission, or from the row itself while it is still rejected."""
-    response = workflow.column["response"].header
-    current = {r.register_no: cells.text(r.values.get("response")) for r in rows}
+    if workflow.recap.reason is None:
+        return
+    response = workflow.column[workflow.recap.reason].header
+    current = {r.register_no: cells.text(r.values.get(workflow.recap.reason)) for r in rows}
     pending: dict[str, object] = {}
     for entry in history:
         if entry.code == "reject":

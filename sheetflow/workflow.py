@@ -126,6 +126,11 @@ class Deadline(_Model):
     awaited_in: tuple[Key, ...] = ()
 
 
+class Recap(_Model):
+    group_by: Key | None = None  # a second table per value of this column (e.g. per team)
+    reason: Key | None = None  # the column holding why a row was rejected
+
+
 class Sheets(_Model):
     register_: str = Field(default="Register", alias="register")
     history: str = "Riwayat"
@@ -144,6 +149,7 @@ class Workflow(_Model):
     datetime_format: str
     date_format: str
     sheets: Sheets = Sheets()
+    recap: Recap = Recap()
     roles: dict[Key, str]
     columns: tuple[Column, ...]
     statuses: tuple[Status, ...]
@@ -177,6 +183,7 @@ class Workflow(_Model):
         problems = [f"columns: missing the system column '{k}'" for k in sorted(required_columns - columns)]
         if self.name_column not in columns:
             problems.append(f"name_column: unknown column '{self.name_column}'")
+        problems += [f"recap.{name}: unknown column '{key}'" for name, key in self.recap if key and key not in columns]
         for status in self.statuses:
             if status.acts and status.acts not in self.roles:
                 problems.append(f"statuses[{status.key}].acts: unknown role '{status.acts}'")
