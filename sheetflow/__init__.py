@@ -10,6 +10,7 @@ from .api import (
     run_demo,
     setup_register,
     sync_register,
+    verify_register,
 )
 from .errors import SheetflowError
 from .findings import Finding, Severity
@@ -33,4 +34,5 @@ __all__ = [
     "run_demo",
     "setup_register",
     "sync_register",
+    "verify_register",
 ]

@@ -24,10 +24,11 @@ log = logging.getLogger("sheetflow")
 class FleetRun:
     outcomes: list[Outcome]
     notifications: NotifyReport | None = None
+    notify_error: str | None = None  # notifications could not run at all (e.g. a damaged state file)
 
     @property
     def ok(self) -> bool:
-        return all(outcome.ok for outcome in self.outcomes)
+        return all(outcome.ok for outcome in self.outcomes) and self.notify_error is None
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,12 @@ def sync_all(
     # A run that changed nothing still notifies: it retries what an earlier run could not deliver.
     news = [e for o in outcomes if o.result for e in events(o.result.plan, o.result.workflow, o.register.name)]
     senders = {k: v for k, v in {"send_email": send_email, "send_webhook": send_webhook}.items() if v}
-    report = notify(news, config.notify, config.folder / config.notify_state, **senders)
+    try:
+        report = notify(news, config.notify, config.folder / config.notify_state, **senders)
+    except SheetflowError as exc:
+        # The registers are synced by now: a broken state file must not hide that.
+        log.error("pemberitahuan: %s", exc)
+        return FleetRun(outcomes, notify_error=str(exc))
     for delivery in report.deliveries:
         (log.info if delivery.delivered else log.warning)("%s", delivery.message)
     return FleetRun(outcomes, report)

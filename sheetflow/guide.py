@@ -54,8 +54,8 @@ def _sync_help(workflow: Workflow, *, in_file: bool) -> list[tuple[str, str]]:
     help_lines = [
         ("Kolom putih dan abu-abu",
          f"Isi kolom berlatar putih di lembar {register} sesuai peran Anda (lihat tabel di atas). Kolom "
-         "berlatar abu-abu diisi oleh sistem; mohon jangan diubah, karena perubahan di sana akan "
-         "dikembalikan dan dicatat."),
+         "berlatar abu-abu diisi oleh sistem dan dikunci; mohon jangan diubah. Status yang diubah "
+         "dikembalikan dan dicatat di Riwayat."),
     ]
     flag = next((c for c in workflow.columns if c.type is ColumnType.FLAG), None)
     if flag:

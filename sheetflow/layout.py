@@ -51,7 +51,8 @@ def read_register(sheets: Mapping[str, Sheet], workflow: Workflow) -> tuple[Layo
     sheet = sheets.get(name)
     if sheet is None:
         raise RegisterNotFound(
-            f"Sheet '{name}' tidak ditemukan. Kembalikan nama sheet itu, atau buat register baru dengan sheetflow init."
+            f"Sheet '{name}' tidak ditemukan. Kembalikan nama sheet itu, atau siapkan register dengan "
+            "sheetflow init (berkas Excel) atau sheetflow setup (Google Sheet)."
         )
     layout = Layout.locate(sheet.rows[0] if sheet.rows else (), workflow)
     rows = [

@@ -212,6 +212,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "id": "{name}: selesai ({changed} baris berubah, {attention} perlu perhatian).",
         "en": "{name}: done ({changed} rows changed, {attention} need attention).",
     },
+    "out-fleet-checked": {
+        "id": "{name}: diperiksa ({changed} baris akan berubah, {attention} perlu perhatian).",
+        "en": "{name}: checked ({changed} rows would change, {attention} need attention).",
+    },
+    "out-notify-failed": {
+        "id": "Pemberitahuan tidak dikirim: {error}",
+        "en": "Notifications were not sent: {error}",
+    },
     "out-fleet-failed": {"id": "{name}: GAGAL: {error}", "en": "{name}: FAILED: {error}"},
     "out-fleet-total": {
         "id": "{ok} dari {total} register berhasil disinkronkan.",

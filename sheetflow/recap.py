@@ -14,7 +14,7 @@ from . import cells, messages
 from .sync import HistoryEntry, Plan, RowOutcome
 from .table import Values
 from .timeliness import delays
-from .workflow import ColumnType, Workflow
+from .workflow import Workflow
 
 # Where the status counts sit, so a chart can point at them: header on this row, one row per status.
 STATUS_TABLE_ROW = 3
@@ -81,8 +81,9 @@ def recap(plan: Plan, history: Sequence[HistoryEntry], workflow: Workflow) -> li
 
 
 def _month(row: RowOutcome, workflow: Workflow) -> tuple[int, int] | None:
-    activity = next(c.key for c in workflow.columns if c.type is ColumnType.DATE)
-    parsed = cells.parse_date(row.values.get(activity))
+    if workflow.dated_by is None:
+        return None
+    parsed = cells.parse_date(row.values.get(workflow.dated_by))
     return (parsed.year, parsed.month) if isinstance(parsed, date) else None
 
 

@@ -128,11 +128,14 @@ def fleet_summary(run: FleetRun, lang: str) -> str:
             lines.append(render("out-fleet-failed", lang, name=name, error=outcome.error))
             continue
         rows = outcome.result.plan.rows
-        lines.append(render("out-fleet-ok", lang, name=name, changed=sum(1 for r in rows if r.changes or r.history),
+        code = "out-fleet-checked" if outcome.result.dry_run else "out-fleet-ok"
+        lines.append(render(code, lang, name=name, changed=sum(1 for r in rows if r.changes or r.history),
                             attention=sum(1 for r in rows if any(f.severity == "error" for f in r.findings))))
     lines.append(render("out-fleet-total", lang, ok=sum(o.ok for o in outcomes), total=len(outcomes)))
     if run.notifications:
         lines += [d.message for d in run.notifications.deliveries]
+    if run.notify_error:
+        lines.append(render("out-notify-failed", lang, error=run.notify_error))
     return "\n".join(lines)
 
 

@@ -236,8 +236,8 @@ class _RowRun:
         )
 
     def _renumber(self, numbers: _Numbering, original: str) -> None:
-        activity = next((c for c in self.workflow.columns if c.type is ColumnType.DATE and c.group), None)
-        parsed = cells.parse_date(self.values.get(activity.key)) if activity else None
+        dated_by = self.workflow.dated_by
+        parsed = cells.parse_date(self.values.get(dated_by)) if dated_by else None
         year = parsed.year if isinstance(parsed, date) else self.now.year
         self.number = numbers.next(year)
         self.values["register_no"] = self.number

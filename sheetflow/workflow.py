@@ -235,6 +235,11 @@ class Workflow(_Model):
         return tuple(c for c in self.columns if c.group is group)
 
     @cached_property
+    def dated_by(self) -> str | None:
+        """The submission's date column (the activity's day): numbering, Rekap and print go by it."""
+        return next((c.key for c in self.columns if c.type is ColumnType.DATE and c.group is Group.SUBMISSION), None)
+
+    @cached_property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 

@@ -194,3 +194,16 @@ url = "{hook_url}"
     pdf = api.print_register(tmp_path / "gombang.xlsx", tmp_path / "cetak", office="Kalurahan Gombang", now=DAY_H)
     shown = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "Kalurahan Gombang" in shown and "2024/0001" in shown and "Kegiatan gombang" in shown
+
+
+def test_a_damaged_notification_state_is_reported_after_the_registers_are_synced(tmp_path, monkeypatch):
+    text = excel_registers(tmp_path, ["bedoyo"])
+    text += '[notify.recipients.reviewers]\nwebhooks = ["wa"]\n\n[[notify.webhooks]]\nname = "wa"\n'
+    text += 'url = "http://127.0.0.1:9/hook"\n'
+    write_config(tmp_path, text)
+    (tmp_path / ".sheetflow-notify.json").write_text("{rusak", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["sync", *NOW])
+    assert result.exit_code == 4
+    assert "bedoyo: selesai" in result.stdout and "Pemberitahuan tidak dikirim" in result.stdout
+    assert read_rows(tmp_path / "bedoyo.xlsx")[0]["status"] == "Menunggu Pemeriksaan"

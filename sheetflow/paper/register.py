@@ -59,7 +59,7 @@ def register_pdf(result: SyncResult, *, start: date, end: date, office: str, pri
     if start > end:
         raise SheetflowError(f"Periode tidak sah: {formats.long_date(start)} sesudah {formats.long_date(end)}.")
     wf = result.workflow
-    dated, undated = _in_period(result.plan.rows, start, end)
+    dated, undated = _in_period(result.plan.rows, start, end, wf)
     masthead = Masthead(
         office=office,
         sop=f"SOP {wf.sop_number} · {wf.title}",
@@ -76,22 +76,24 @@ def register_pdf(result: SyncResult, *, start: date, end: date, office: str, pri
         for row in dated:
             grid.row([_cell(row, p, wf) for p in printed])
         if undated:
-            grid.banner(f"{wf.column['activity_date'].header} belum diisi atau tidak terbaca")
+            grid.banner(f"{_date_header(wf)} belum diisi atau tidak terbaca")
             for row in undated:
                 grid.row([_cell(row, p, wf) for p in printed])
         if not dated and not undated:
             pdf.set_y(pdf.get_y() + 2)
             pdf.set_font(fonts.FAMILY, size=8)
-            pdf.cell(0, 4, f"Tidak ada kegiatan dengan {wf.column['activity_date'].header} dalam periode ini.")
+            pdf.cell(0, 4, f"Tidak ada kegiatan dengan {_date_header(wf)} dalam periode ini.")
 
     return render("landscape", masthead, draw)
 
 
-def _in_period(rows: tuple[RowOutcome, ...], start: date, end: date) -> tuple[list[RowOutcome], list[RowOutcome]]:
+def _in_period(
+    rows: tuple[RowOutcome, ...], start: date, end: date, wf: Workflow
+) -> tuple[list[RowOutcome], list[RowOutcome]]:
     dated: list[tuple[date, RowOutcome]] = []
     undated: list[RowOutcome] = []
     for row in rows:
-        day = cells.parse_date(row.values.get("activity_date"))
+        day = cells.parse_date(row.values.get(wf.dated_by)) if wf.dated_by else None
         if not isinstance(day, date):
             undated.append(row)
         elif start <= day <= end:
@@ -107,3 +109,7 @@ def _cell(row: RowOutcome, printed: Printed, wf: Workflow) -> Cell:
     shown = [formats.shown(row.values.get(key), wf.column[key]) or EMPTY for key in printed.keys]
     # A lone empty cell stays blank; a stack keeps its dashes so each line stays beside its head.
     return Cell("\n".join(shown) if len(shown) > 1 or shown != [EMPTY] else "")
+
+
+def _date_header(wf: Workflow) -> str:
+    return wf.column[wf.dated_by].header if wf.dated_by else "Tanggal"
