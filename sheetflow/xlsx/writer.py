@@ -35,8 +35,9 @@ def write_batch(path: Path, batch: Batch) -> None:
     fmt = batch.datetime_format
     for write in batch.writes:
         _put(_cell(workbook[write.sheet], write.row, write.column), write.value, fmt)
+    wrapped = {name: _wrapped_columns(workbook[name]) for name in {w.sheet for w in batch.writes}}
     for name, row in {(w.sheet, w.row) for w in batch.writes}:
-        _fit_height(workbook[name], row)
+        _fit_height(workbook[name], row, wrapped[name])
     for name, rows in batch.appends.items():
         sheet = _sheet(workbook, name)
         _write_rows(sheet, _last_filled_row(sheet) + 1, rows, fmt)
@@ -130,19 +131,29 @@ def _dimension(sheet: Worksheet, column: int) -> ColumnDimension | None:
 LINE_HEIGHT, MAX_HEIGHT = 15, 409
 
 
-def _fit_height(sheet: Worksheet, row: int) -> None:
+def _wrapped_columns(sheet: Worksheet) -> dict[int, float]:
+    """Columns whose style wraps text, with their widths."""
+    return {
+        column: dimension.width or 8.43
+        for dimension in sheet.column_dimensions.values()
+        if dimension.alignment.wrap_text
+        for column in _span(dimension)
+    }
+
+
+def _fit_height(sheet: Worksheet, row: int, wrapped: dict[int, float]) -> None:
     """Grow the row so wrapped text fits. Neither Excel nor LibreOffice grows a row for
     text a program wrote, so a long note would print over the rows below it; a row a
-    person made taller stays as tall."""
+    person made taller stays as tall. Only the wrapped columns are looked at: taking the
+    whole row (``sheet[row]``) makes openpyxl count every cell of the sheet, each time."""
     lines = 1
-    for cell in sheet[row]:
-        dimension = _dimension(sheet, cell.column)
-        wraps = cell.alignment.wrap_text or (dimension is not None and dimension.alignment.wrap_text)
-        if cell.value is None or not wraps:
+    for column, width in wrapped.items():
+        value = sheet.cell(row, column).value
+        if value is None:
             continue
         # A character is about one width unit of Calibri 11; wrapping breaks at words, so allow some slack.
-        per_line = max(1, int((dimension.width if dimension and dimension.width else 8.43) * 0.9))
-        text = str(cell.value).splitlines() or [""]
+        per_line = max(1, int(width * 0.9))
+        text = str(value).splitlines() or [""]
         lines = max(lines, sum(-(-len(part) // per_line) or 1 for part in text))
     height = min(MAX_HEIGHT, LINE_HEIGHT * lines)
     current = sheet.row_dimensions[row].height
