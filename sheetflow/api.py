@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from . import cells, ledger, placement, resources
-from .errors import SheetflowError
+from .errors import RegisterBusy, SheetflowError
 from .gsheets.source import is_google
+from .history_headers import HISTORY_HEADERS
 from .layout import Layout, history_rows, read_history, read_register, to_batch
 from .recap import recap
 from .retry import retrying
@@ -226,6 +227,7 @@ def _run(
     wf = workflow or load_workflow()
     moment = _moment(now, wf)
     moved: tuple[int, ...] = ()
+    unsettled: tuple[Batch, Sheet] | None = None  # a write that failed after it may have landed
     with open_source(source, write=write, connection=connection) as book:
         # A write that failed for a passing reason may still have landed: each attempt
         # reads and plans afresh, so what landed is not written twice.
@@ -233,14 +235,35 @@ def _run(
             with attempt:
                 sheets = book.read([wf.sheets.register_, wf.sheets.history, wf.sheets.recap])
                 layout, rows = read_register(sheets, wf)
+                if unsettled and _landed(unsettled[0], sheets, wf):
+                    # It did land, perhaps in rows people moved meanwhile: put that right first.
+                    batch, before = unsettled
+                    moved = _settle(book, batch, before, {before.name: sheets[before.name]}, layout, wf)
+                    sheets = book.read([wf.sheets.register_, wf.sheets.history, wf.sheets.recap])
+                    layout, rows = read_register(sheets, wf)
+                unsettled = None
                 history = read_history(sheets, wf)
                 planned = plan(rows, history, moment, wf)
                 if write and planned.changed:
                     headed = bool(sheets.get(wf.sheets.history) and sheets[wf.sheets.history].rows)
                     batch = to_batch(planned, layout, wf, recap(planned, [*history, *planned.history], wf),
                                      history_headed=headed, chain_tail=history[-1].chain if history else "")
-                    moved = _settle(book, batch, sheets[wf.sheets.register_], book.apply(batch), layout, wf)
+                    try:
+                        after = book.apply(batch)
+                    except RegisterBusy:
+                        unsettled = (batch, sheets[wf.sheets.register_])
+                        raise
+                    moved += _settle(book, batch, sheets[wf.sheets.register_], after, layout, wf)
     return SyncResult(str(source), wf, planned, moment, dry_run=not write, moved=moved)
+
+
+def _landed(batch: Batch, sheets: Mapping[str, Sheet], wf: Workflow) -> bool:
+    """Whether a batch whose write failed is in the sheet after all: its history rows
+    carry chain links no other row has."""
+    appended = batch.appends.get(wf.sheets.history, ())
+    links = {row[-1] for row in appended if row and row[-1] not in HISTORY_HEADERS}
+    stored = {cells.text(values[-1]) for _, values in history_rows(sheets, wf)}
+    return bool(links) and links <= stored
 
 
 def _moment(now: datetime | None, wf: Workflow) -> datetime:

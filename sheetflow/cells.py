@@ -46,9 +46,12 @@ MONTHS = {
 TRUE_WORDS = {"ya", "y", "true", "benar", "1", "✓", "✔"}
 FALSE_WORDS = {"tidak", "t", "false", "salah", "0"}
 
-# Pasted text from chat apps and word processors carries these; they are not content.
-# (The zero-width joiner is: it binds emoji sequences such as a family into one.)
-INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad"))
+# Pasted text from chat apps and word processors carries these; they are not content:
+# zero-width spaces, byte-order marks, soft hyphens and the direction marks WhatsApp adds.
+# (The zero-width joiner is kept: it binds emoji sequences such as a family into one.)
+INVISIBLE = dict.fromkeys(
+    map(ord, "\u200b\u2060\ufeff\u00ad\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+)
 
 NUMERIC_DATE = re.compile(r"^(\d{1,2})([/\-.])(\d{1,2})\2(\d{4})$")
 ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -89,7 +92,8 @@ def squash(raw: Cell) -> str:
 def is_blank(raw: Cell) -> bool:
     if isinstance(raw, str) and raw.isascii():  # the common case, without building new text
         return not raw.strip()
-    return raw is None or raw is False or squash(raw) == ""
+    # A joiner alone joins nothing: a cell of only that shows nothing.
+    return raw is None or raw is False or squash(raw).replace("\u200d", "") == ""
 
 
 def length(raw: Cell) -> int:

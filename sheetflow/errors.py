@@ -49,3 +49,7 @@ class CredentialsInvalid(SheetflowError):
 
 class AccessDenied(SheetflowError):
     """The spreadsheet is not shared with the service account."""
+
+
+class RegisterUnwritable(SheetflowError):
+    """The register could not be saved (disk full, read-only folder); the original is intact."""

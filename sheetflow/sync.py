@@ -365,6 +365,8 @@ class _RowRun:
             return cells.is_blank(raw) == (op == "empty")
         if op in ("set", "unset"):
             return (cells.parse_flag(raw) is True) == (op == "set")
+        if op == "chosen":
+            return isinstance(cells.parse_choice(raw, self.workflow.column[match["col"]].choices), str)
         return not isinstance(cells.parse_urls(raw), cells.Unreadable)  # urls:
 
     # ------------------------------------------------------------------ what people see

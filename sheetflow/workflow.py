@@ -23,7 +23,7 @@ Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 Colour = Annotated[str, Field(pattern=r"^[0-9A-Fa-f]{6}$")]
 
 CONDITION = re.compile(
-    r"^(?:(?P<op>filled|empty|set|unset|urls):(?P<col>[a-z0-9_]+)"
+    r"^(?:(?P<op>filled|empty|set|unset|urls|chosen):(?P<col>[a-z0-9_]+)"
     r"|is:(?P<is_col>[a-z0-9_]+)=(?P<value>.+)"
     r"|(?P<bare>valid|invalid|changed))$"
 )

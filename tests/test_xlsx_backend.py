@@ -17,7 +17,7 @@ from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from sheetflow.errors import RegisterLocked, RegisterNotFound, RegisterUnreadable
+from sheetflow.errors import RegisterLocked, RegisterNotFound, RegisterUnreadable, RegisterUnwritable
 from sheetflow.table import Batch, CellWrite
 from sheetflow.xlsx import open_workbook, writer
 
@@ -275,7 +275,7 @@ def test_failed_save_leaves_the_original_intact(
     before = register.read_bytes()
     with open_workbook(register, write=True) as opened:
         monkeypatch.setattr(target, name, replacement)
-        with pytest.raises(OSError, match="disk full"):
+        with pytest.raises(RegisterUnwritable, match="tidak dapat disimpan"):
             opened.apply(_write(2, 3, "Ditolak"))
         monkeypatch.undo()
 
@@ -285,7 +285,7 @@ def test_failed_save_leaves_the_original_intact(
 def test_failed_save_leaves_no_temporary_file(register: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with open_workbook(register, write=True) as opened:
         monkeypatch.setattr(writer.os, "replace", _fail)
-        with pytest.raises(OSError, match="disk full"):
+        with pytest.raises(RegisterUnwritable, match="tidak dapat disimpan"):
             opened.apply(_write(2, 3, "Ditolak"))
         monkeypatch.undo()
 

@@ -8,6 +8,7 @@ undo the other's work.
 from __future__ import annotations
 
 import os
+import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -64,11 +65,14 @@ class XlsxRegister:
     def read(self, names: Sequence[str]) -> dict[str, Sheet]:
         """The sheets that exist among ``names``: values as the spreadsheet last computed them."""
         book = self._values
-        return {
-            name: Sheet(name, _rows(book.get_sheet_by_name(name).to_python(skip_empty_area=False)))
-            for name in names
-            if name in book.sheet_names
-        }
+        try:
+            return {
+                name: Sheet(name, _rows(book.get_sheet_by_name(name).to_python(skip_empty_area=False)))
+                for name in names
+                if name in book.sheet_names
+            }
+        except (CalamineError, ZipError, XmlError, ValueError) as exc:
+            raise RegisterUnreadable(UNREADABLE_MESSAGE.format(name=self._path.name)) from exc
 
     def apply(self, batch: Batch) -> dict[str, Sheet]:
         """Write the batch and save atomically; an empty batch touches nothing.
@@ -103,7 +107,21 @@ def _refuse_if_open(path: Path) -> None:
         )
 
 
+# Far above any register (50,000 rows inflate to about 60 MB): a part larger than this
+# is a zip bomb, refused before anything inflates it.
+MAX_PART_BYTES = 512 * 2**20
+
+
 def _open_values(path: Path) -> CalamineWorkbook:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if any(info.file_size > MAX_PART_BYTES for info in archive.infolist()):
+                raise RegisterUnreadable(
+                    f"{path.name} berisi bagian yang terlalu besar untuk sebuah register (lebih dari 512 MB bila "
+                    "dibuka); berkas itu ditolak."
+                )
+    except (zipfile.BadZipFile, OSError):
+        pass  # not a zip, or not readable: calamine's answer below says which
     try:
         return CalamineWorkbook.from_path(str(path))
     except PermissionError:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import openpyxl
 from openpyxl.cell.cell import Cell as XlCell
+from openpyxl.cell.cell import MergedCell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
@@ -21,7 +22,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.dimensions import ColumnDimension
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..errors import RegisterUnreadable
+from ..errors import RegisterUnreadable, RegisterUnwritable, SheetflowError
 from ..table import Batch, Cell, Chart, Values
 from .backend import UNREADABLE_MESSAGE
 
@@ -168,6 +169,11 @@ def _span(dimension: ColumnDimension) -> range:
 
 
 def _put(cell: XlCell, value: Cell, datetime_format: str) -> None:
+    if isinstance(cell, MergedCell):
+        raise SheetflowError(
+            f"Sel {cell.coordinate} di sheet {cell.parent.title} digabung (merge) dengan sel lain; sync tidak dapat "
+            "menulis ke sana. Pisahkan sel itu (Unmerge) lalu jalankan sync lagi; tidak ada yang ditulis."
+        )
     if value == "":
         value = None  # a spreadsheet has no empty text: "" is an empty cell, as people see it
     cell.value = value
@@ -179,6 +185,16 @@ def _put(cell: XlCell, value: Cell, datetime_format: str) -> None:
 
 
 def _save_atomically(workbook: Workbook, path: Path) -> None:
+    try:
+        _replace(workbook, path)
+    except OSError as exc:
+        raise RegisterUnwritable(
+            f"{path.name} tidak dapat disimpan ({exc.strerror or exc}); periksa ruang disk dan izin tulis folder "
+            "itu. Berkas asli tidak berubah."
+        ) from exc
+
+
+def _replace(workbook: Workbook, path: Path) -> None:
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     temporary = Path(name)
     try:
