@@ -1,11 +1,13 @@
 """Local SMTP and webhook servers on 127.0.0.1, for tests of notifications."""
 
+import contextlib
 import email
 import email.policy
 import functools
 import json
 import socket
 import threading
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -54,6 +56,20 @@ class Hooks:
         self.status = 200
 
 
+@contextlib.contextmanager
+def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """An HTTP server on 127.0.0.1 in a thread, for the block: its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
 @pytest.fixture
 def webhook_server():
     hooks = Hooks()
@@ -70,13 +86,8 @@ def webhook_server():
         def log_message(self, *args):  # keep the test output clean
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/hook", hooks
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with serving(Receiver) as url:
+        yield f"{url}/hook", hooks
 
 
 @pytest.fixture

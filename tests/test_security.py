@@ -11,11 +11,10 @@ import re
 import stat
 import subprocess
 import sys
-import threading
 import time
 import zipfile
 from datetime import date, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,7 @@ from files import new_register
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from registers import register_rows
+from servers import serving
 from support import DAY_H, WORKFLOW, MemoryRegister, handed_over, rejected
 
 from sheetflow import api
@@ -266,12 +266,8 @@ def listener():
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Counting)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", hits
-    server.shutdown()
-    server.server_close()
+    with serving(Counting) as url:
+        yield url, hits
 
 
 def external_link(folder: Path, url: str) -> Path:

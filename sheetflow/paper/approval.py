@@ -43,12 +43,8 @@ def approval_pdf(result: SyncResult, register_no: str, *, office: str, printed_a
     row = _find(result, register_no)
     # The title and the number head every page (the masthead), so a signature block that
     # falls on a page of its own still says what it signs.
-    masthead = Masthead(
-        office=office,
-        sop=f"SOP {wf.sop_number} · {wf.title}",
-        subject=f"{TITLE} · {wf.column['register_no'].header} {row.register_no}",
-        printed=formats.printed_on(printed_at, wf),
-    )
+    subject = f"{TITLE} · {wf.column['register_no'].header} {row.register_no}"
+    masthead = Masthead.of(wf, office=office, subject=subject, printed_at=printed_at)
 
     def draw(pdf: Paper) -> None:
         _details(pdf, row, wf)

@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from fpdf import FPDF
 
-from . import fonts
+from . import fonts, formats
+
+if TYPE_CHECKING:
+    from ..workflow import Workflow
 
 MARGIN = 10.0
 HEAD = 25.0  # the masthead's height: the body starts below it
@@ -26,6 +30,11 @@ class Masthead:
     sop: str  # "SOP 010 / SOP / 2024 · Alur Upload Konten Media Sosial"
     subject: str  # what this document is, e.g. the register and its period
     printed: str  # "Dicetak 3 Juli 2024 15:00 WIB"
+
+    @classmethod
+    def of(cls, wf: Workflow, *, office: str, subject: str, printed_at: datetime) -> Masthead:
+        """The masthead every document of a workflow's register carries."""
+        return cls(office, f"SOP {wf.sop_number} · {wf.title}", subject, formats.printed_on(printed_at, wf))
 
 
 class Paper(FPDF):

@@ -60,12 +60,8 @@ def register_pdf(result: SyncResult, *, start: date, end: date, office: str, pri
         raise SheetflowError(f"Periode tidak sah: {formats.long_date(start)} sesudah {formats.long_date(end)}.")
     wf = result.workflow
     dated, undated = _in_period(result.plan.rows, start, end, wf)
-    masthead = Masthead(
-        office=office,
-        sop=f"SOP {wf.sop_number} · {wf.title}",
-        subject=f"{SUBJECT} · Periode {formats.period(start, end)} · waktu dalam {formats.local(printed_at, wf):%Z}",
-        printed=formats.printed_on(printed_at, wf),
-    )
+    subject = f"{SUBJECT} · Periode {formats.period(start, end)} · waktu dalam {formats.local(printed_at, wf):%Z}"
+    masthead = Masthead.of(wf, office=office, subject=subject, printed_at=printed_at)
 
     def draw(pdf: Paper) -> None:
         printed = [p for p in PRINTED if all(k in wf.column for k in p.keys)]
