@@ -25,7 +25,7 @@ from pathlib import Path
 
 from sheetflow.layout import read_history, read_register
 from sheetflow.sync import plan
-from sheetflow.xlsx import open_workbook
+from sheetflow.xlsx.backend import open_workbook
 
 from .registers import NOW, WORKFLOW, build, edit_one_percent
 

@@ -23,7 +23,7 @@ from .retry import retrying
 from .sync import Plan, plan
 from .table import Batch, Sheet
 from .workflow import Workflow, fold, load_workflow
-from .xlsx import open_workbook
+from .xlsx.backend import XlsxRegister, open_workbook
 
 if TYPE_CHECKING:
     import requests
@@ -56,6 +56,7 @@ class SyncResult:
     now: datetime
     dry_run: bool
     moved: tuple[int, ...] = field(default=())  # rows people moved while sync wrote; repaired
+    digest: str | None = None  # names the file content planned from (a Google Sheet has none)
 
     @property
     def applied(self) -> bool:
@@ -254,7 +255,8 @@ def _run(
                         unsettled = (batch, sheets[wf.sheets.register_])
                         raise
                     moved += _settle(book, batch, sheets[wf.sheets.register_], after, layout, wf)
-    return SyncResult(str(source), wf, planned, moment, dry_run=not write, moved=moved)
+        digest = book.digest if isinstance(book, XlsxRegister) else None
+    return SyncResult(str(source), wf, planned, moment, dry_run=not write, moved=moved, digest=digest)
 
 
 def _landed(batch: Batch, sheets: Mapping[str, Sheet], wf: Workflow) -> bool:

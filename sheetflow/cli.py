@@ -12,21 +12,12 @@ from typing import Any
 import click
 
 from . import report
-from .api import (
-    Connection,
-    check_register,
-    init_register,
-    print_register,
-    report_register,
-    run_demo,
-    setup_register,
-    sync_register,
-    verify_register,
-)
-from .cells import parse_date
 from .errors import SheetflowError
 from .messages import render
-from .report import table_text as report_text
+from .runs import run_register
+
+# The library is imported inside each command that needs it, not here: a cron sync that
+# finds its register unchanged (see memo) finishes before the planner would have loaded.
 
 # A configuration run in which one or more registers could not be synced (each reported).
 FLEET_FAILED = 4
@@ -88,11 +79,12 @@ def _fail_cleanly(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _print(result: Any, lang: str, quiet: bool, as_json: bool, text: Callable[[Any, str], str]) -> None:
-    if as_json:
-        click.echo(json.dumps(report.as_json(result, lang), ensure_ascii=False, indent=2))
-    elif not quiet:
-        click.echo(text(result, lang))
+def _print(result: Any, lang: str, quiet: bool, as_json: bool, kind: str) -> None:
+    form = report.form(kind, lang, quiet=quiet, as_json=as_json)
+    text = report.shown(report.kept(result, form), form, source=result.source, now=result.now,
+                        timezone=result.workflow.timezone, dry_run=result.dry_run)
+    if text is not None:
+        click.echo(text)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -106,6 +98,8 @@ def cli() -> None:
 @_fail_cleanly
 def init(path: str) -> None:
     """Create a new, empty register at PATH from the template."""
+    from .api import init_register
+
     created = init_register(path)
     click.echo(render("out-initialised", "id", path=created))
 
@@ -132,7 +126,8 @@ def _run_config(
     bar_wanted = sys.stderr.isatty() and not (quiet or as_json)
     logs.configure(config.log, quiet=quiet, progress_bar=bar_wanted)
     with click.progressbar(length=len(config.registers), label="sync", file=sys.stderr, hidden=not bar_wanted) as bar:
-        run = sync_all(config, now=now, dry_run=dry_run, on_done=lambda outcome: bar.update(1))
+        run = sync_all(config, now=now, dry_run=dry_run, on_done=lambda outcome: bar.update(1),
+                       form=report.form("fleet", lang, quiet=True, as_json=as_json))
     if as_json:
         click.echo(json.dumps(report.fleet_json(run, lang), ensure_ascii=False, indent=2))
     elif not quiet:
@@ -165,9 +160,11 @@ def check(
     if source is None:
         _run_config(config_file, dry_run=True, lang=lang, now=now, quiet=quiet, as_json=as_json)
         return
-    result = check_register(source, now=now, connection=Connection(credentials=credentials))
-    _print(result, lang, quiet, as_json, report.details)
-    if exit_code and result.plan.changed:
+    form = report.form("details", lang, quiet=quiet, as_json=as_json)
+    shown = run_register(source, write=False, form=form, now=now, credentials=credentials)
+    if shown.text is not None:
+        click.echo(shown.text)
+    if exit_code and shown.changed:
         sys.exit(1)
 
 
@@ -193,8 +190,10 @@ def sync(
     if source is None:
         _run_config(config_file, dry_run=False, lang=lang, now=now, quiet=quiet, as_json=as_json)
         return
-    result = sync_register(source, now=now, connection=Connection(credentials=credentials))
-    _print(result, lang, quiet, as_json, report.summary)
+    form = report.form("summary", lang, quiet=quiet, as_json=as_json)
+    shown = run_register(source, write=True, form=form, now=now, credentials=credentials)
+    if shown.text is not None:
+        click.echo(shown.text)
 
 
 @cli.command()
@@ -211,6 +210,8 @@ def sync(
 @_fail_cleanly
 def setup(source: str, admins: tuple[str, ...], warning_only: bool, credentials: str | None) -> None:
     """Prepare a Google Sheet (gsheet:ID or URL) like the template; safe to run again."""
+    from .api import Connection, setup_register
+
     changes = setup_register(
         source, connection=Connection(credentials=credentials), admins=admins, warning_only=warning_only
     )
@@ -218,6 +219,8 @@ def setup(source: str, admins: tuple[str, ...], warning_only: bool, credentials:
 
 
 def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    from .cells import parse_date
+
     if value is None:
         return None
     parsed = parse_date(value)
@@ -251,6 +254,8 @@ def print_command(
     credentials: str | None,
 ) -> None:
     """Write the paper copy of SOURCE as a PDF: the register for a period, or one approval sheet."""
+    from .api import Connection, print_register
+
     path = print_register(
         source,
         output,
@@ -271,6 +276,8 @@ def print_command(
 @_fail_cleanly
 def verify(source: str, lang: str, credentials: str | None) -> None:
     """Check that Riwayat was not edited by hand and every Status agrees with it (exit 1 if not)."""
+    from .api import Connection, verify_register
+
     result = verify_register(source, connection=Connection(credentials=credentials))
     click.echo(report.verification(result, lang))
     if not result.intact:
@@ -284,7 +291,9 @@ def verify(source: str, lang: str, credentials: str | None) -> None:
 @_fail_cleanly
 def report_command(source: str, now: datetime | None, credentials: str | None) -> None:
     """Print the Rekap tables of SOURCE (as sync would leave it); writes nothing."""
-    click.echo(report_text(report_register(source, now=now, connection=Connection(credentials=credentials))))
+    from .api import Connection, report_register
+
+    click.echo(report.table_text(report_register(source, now=now, connection=Connection(credentials=credentials))))
 
 
 @cli.command()
@@ -293,8 +302,10 @@ def report_command(source: str, now: datetime | None, credentials: str | None) -
 @_fail_cleanly
 def demo(directory: str, lang: str, now: datetime | None, quiet: bool, as_json: bool) -> None:
     """Copy the bundled demo register into DIRECTORY and sync it."""
+    from .api import run_demo
+
     result = run_demo(directory, now=now)
-    _print(result, lang, quiet, as_json, report.details)
+    _print(result, lang, quiet, as_json, "details")
     if not (quiet or as_json):
         click.echo(render("out-demo", lang, path=result.source))
 

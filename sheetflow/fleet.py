@@ -7,14 +7,17 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+from . import report
 from .api import Connection, SyncResult, check_register, sync_register
 from .config import Config, RegisterSettings
 from .errors import SheetflowError
 from .gsheets.ratelimit import RateLimiter
+from .memo import QUIET, Remembered
 from .notify import NotifyReport, events, notify
+from .runs import recalled, remember
 from .workflow import load_workflow
 
 log = logging.getLogger("sheetflow")
@@ -23,6 +26,8 @@ log = logging.getLogger("sheetflow")
 @dataclass(frozen=True)
 class FleetRun:
     outcomes: list[Outcome]
+    now: datetime  # the clock of the registers not read again (see memo)
+    dry_run: bool
     notifications: NotifyReport | None = None
     notify_error: str | None = None  # notifications could not run at all (e.g. a damaged state file)
 
@@ -38,6 +43,7 @@ class Outcome:
     result: SyncResult | None = None
     error: str | None = None
     exit_code: int = 0
+    remembered: Remembered | None = None  # unchanged since a run that found nothing to do: not read again
 
     @property
     def ok(self) -> bool:
@@ -55,10 +61,16 @@ def sync_all(
     on_done: Callable[[Outcome], None] = lambda outcome: None,
     send_email: Callable[..., None] | None = None,
     send_webhook: Callable[..., None] | None = None,
+    form: str = QUIET,
 ) -> FleetRun:
-    """Sync (or check) every register; then tell people what waits for them (not on a dry run)."""
+    """Sync (or check) every register; then tell people what waits for them (not on a dry run).
+
+    ``form`` is how each register's report will be shown (``json:id`` for the JSON report):
+    a register file unchanged since a run that found nothing is not read again when its
+    report in that form is remembered."""
     limiter = RateLimiter(config.google.requests_per_minute, clock=clock, sleep=sleep)
     run = check_register if dry_run else sync_register
+    moment = now or datetime.now(UTC)
     outcomes = []
     for register in config.registers:
         source = config.source(register)
@@ -67,10 +79,16 @@ def sync_all(
         try:
             workflow = load_workflow(register.workflow).adjusted(timezone=register.timezone,
                                                                  language=register.language)
-            result = run(source, now=now, workflow=workflow, connection=connection)
-            outcome = Outcome(register, source, result)
-            log.info("%s: %s baris berubah, %s baris Riwayat", register.name,
-                     sum(1 for r in result.plan.rows if r.changes or r.history), len(result.plan.history))
+            remembered = recalled(source, write=not dry_run, now=moment, workflow=workflow.definition, form=form)
+            if remembered is not None:
+                outcome = Outcome(register, source, remembered=remembered)
+                log.info("%s: tidak berubah sejak sync terakhir", register.name)
+            else:
+                result = run(source, now=now, workflow=workflow, connection=connection)
+                remember(result, form, report.kept(result, form))
+                outcome = Outcome(register, source, result)
+                log.info("%s: %s baris berubah, %s baris Riwayat", register.name,
+                         sum(1 for r in result.plan.rows if r.changes or r.history), len(result.plan.history))
         except SheetflowError as exc:
             outcome = Outcome(register, source, error=str(exc), exit_code=exc.exit_code)
             log.error("%s: %s", register.name, exc)
@@ -81,16 +99,16 @@ def sync_all(
         outcomes.append(outcome)
         on_done(outcome)
     if dry_run or config.notify is None:
-        return FleetRun(outcomes)
+        return FleetRun(outcomes, moment, dry_run)
     # A run that changed nothing still notifies: it retries what an earlier run could not deliver.
     news = [e for o in outcomes if o.result for e in events(o.result.plan, o.result.workflow, o.register.name)]
     senders = {k: v for k, v in {"send_email": send_email, "send_webhook": send_webhook}.items() if v}
     try:
-        report = notify(news, config.notify, config.folder / config.notify_state, **senders)
+        delivered = notify(news, config.notify, config.folder / config.notify_state, **senders)
     except SheetflowError as exc:
         # The registers are synced by now: a broken state file must not hide that.
         log.error("pemberitahuan: %s", exc)
-        return FleetRun(outcomes, notify_error=str(exc))
-    for delivery in report.deliveries:
+        return FleetRun(outcomes, moment, dry_run, notify_error=str(exc))
+    for delivery in delivered.deliveries:
         (log.info if delivery.delivered else log.warning)("%s", delivery.message)
-    return FleetRun(outcomes, report)
+    return FleetRun(outcomes, moment, dry_run, delivered)

@@ -2,20 +2,54 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
-from . import cells
-from .api import SyncResult, Verification
+from .memo import QUIET
 from .messages import render
 
 if TYPE_CHECKING:
+    from .api import SyncResult, Verification
     from .fleet import FleetRun
+
+
+def form(kind: str, lang: str, *, quiet: bool, as_json: bool) -> str:
+    """The form a report is printed in: ``quiet``, ``json:en``, or ``summary:id`` / ``details:id``."""
+    if as_json:
+        return f"json:{lang}"
+    return QUIET if quiet else f"{kind}:{lang}"
+
+
+def kept(result: SyncResult, form: str) -> Any:
+    """The report without what differs between two runs that found the same (the clock and
+    how the source was named): what the memo keeps to show again."""
+    kind, _, lang = form.partition(":")
+    if form == QUIET:
+        return ""
+    if kind == "json":
+        data = as_json(result, lang)
+        del data["source"], data["now"]
+        return data
+    return {"summary": summary, "details": details}[kind](result, lang)
+
+
+def shown(kept: Any, form: str, *, source: str, now: datetime, timezone: str, dry_run: bool) -> str | None:
+    """The report as printed: what was kept, framed by this run's source and clock."""
+    kind, _, lang = form.partition(":")
+    if form == QUIET:
+        return None
+    if kind == "json":
+        return json.dumps({"source": source, "now": now.isoformat(), **kept}, ensure_ascii=False, indent=2)
+    local = now.astimezone(ZoneInfo(timezone)).strftime("%d/%m/%Y %H:%M %Z")
+    title = render("out-checked" if dry_run else "out-synced", lang, source=source, now=local)
+    return f"{title}\n\n{kept}"
 
 
 def summary(result: SyncResult, lang: str) -> str:
     """One screen after sync: rows per status and what changed."""
-    lines = [_title(result, lang), ""]
+    lines = []
     counts = result.counts()
     width = max(len(label) for label in counts)
     lines.append(f"{render('out-status', lang):<{width}}  {render('out-rows', lang):>5}")
@@ -23,17 +57,21 @@ def summary(result: SyncResult, lang: str) -> str:
     lines += ["", _totals(result, lang)]
     if result.moved:
         lines.append(render("out-moved", lang, rows=len(result.moved)))
-    attention = sum(1 for r in result.plan.rows if any(f.severity == "error" for f in r.findings))
-    if attention:
-        lines.append(render("out-attention", lang, rows=attention))
+    if count := attention(result):
+        lines.append(render("out-attention", lang, rows=count))
     return "\n".join(lines)
+
+
+def attention(result: SyncResult) -> int:
+    """Rows with an error finding: what people must fix."""
+    return sum(1 for r in result.plan.rows if any(f.severity == "error" for f in r.findings))
 
 
 def details(result: SyncResult, lang: str) -> str:
     """Per row, what sync would change and why (for ``check``)."""
     wf = result.workflow
     headers = {c.key: c.header for c in wf.columns}
-    lines = [_title(result, lang), ""]
+    lines = []
     for row in result.plan.rows:
         if not (row.changes or row.history or row.findings):
             continue
@@ -124,13 +162,17 @@ def fleet_summary(run: FleetRun, lang: str) -> str:
     outcomes = run.outcomes
     for outcome in outcomes:
         name = outcome.register.name
+        if outcome.remembered is not None:
+            code = "out-fleet-checked" if run.dry_run else "out-fleet-ok"
+            lines.append(render(code, lang, name=name, changed=0, attention=outcome.remembered.attention))
+            continue
         if outcome.result is None:
             lines.append(render("out-fleet-failed", lang, name=name, error=outcome.error))
             continue
         rows = outcome.result.plan.rows
-        code = "out-fleet-checked" if outcome.result.dry_run else "out-fleet-ok"
+        code = "out-fleet-checked" if run.dry_run else "out-fleet-ok"
         lines.append(render(code, lang, name=name, changed=sum(1 for r in rows if r.changes or r.history),
-                            attention=sum(1 for r in rows if any(f.severity == "error" for f in r.findings))))
+                            attention=attention(outcome.result)))
     lines.append(render("out-fleet-total", lang, ok=sum(o.ok for o in outcomes), total=len(outcomes)))
     if run.notifications:
         lines += [d.message for d in run.notifications.deliveries]
@@ -140,10 +182,16 @@ def fleet_summary(run: FleetRun, lang: str) -> str:
 
 
 def fleet_json(run: FleetRun, lang: str) -> dict[str, Any]:
+    def register_report(outcome: Any) -> dict[str, Any] | None:
+        if outcome.remembered is not None:
+            now = outcome.remembered.aware(run.now)
+            return {"source": outcome.source, "now": now.isoformat(), **outcome.remembered.report}
+        return as_json(outcome.result, lang) if outcome.result else None
+
     return {
         "registers": [
             {"register": o.register.name, "source": o.source, "ok": o.ok, "error": o.error,
-             "report": as_json(o.result, lang) if o.result else None}
+             "report": register_report(o)}
             for o in run.outcomes
         ],
         "notifications": [
@@ -151,11 +199,6 @@ def fleet_json(run: FleetRun, lang: str) -> dict[str, Any]:
             for d in (run.notifications.deliveries if run.notifications else ())
         ],
     }
-
-
-def _title(result: SyncResult, lang: str) -> str:
-    local = result.now.astimezone(result.workflow.tz).strftime("%d/%m/%Y %H:%M %Z")
-    return render("out-checked" if result.dry_run else "out-synced", lang, source=result.source, now=local)
 
 
 def _totals(result: SyncResult, lang: str) -> str:
@@ -168,4 +211,6 @@ def _totals(result: SyncResult, lang: str) -> str:
 
 
 def _plain(value: object) -> object:
+    from . import cells  # its patterns are compiled only when a change is shown
+
     return value if value is None or isinstance(value, bool | int | float) else cells.text(value)

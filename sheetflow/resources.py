@@ -1,4 +1,5 @@
-"""Files that ship with sheetflow: the blank register template and the demo register.
+"""Files that ship with sheetflow: the blank register template, the demo register and
+the bundled workflow definitions.
 
 In an installed wheel they sit inside the package (``sheetflow/templates``); in a source
 checkout they sit in the repository's ``templates/`` folder, where the generator writes them.
@@ -12,6 +13,7 @@ from pathlib import Path
 
 TEMPLATE = "register.xlsx"
 DEMO = "demo.xlsx"
+DEFAULT_WORKFLOW = "sop-010-2024"
 
 
 def template() -> Traversable:
@@ -27,3 +29,8 @@ def _find(name: str) -> Traversable:
     if packaged.is_file():
         return packaged
     return Path(__file__).resolve().parent.parent / "templates" / name
+
+
+def workflow(name: str) -> Traversable:
+    """A bundled workflow definition by name (it may not exist)."""
+    return importlib_resources.files("sheetflow") / "workflows" / f"{name}.toml"

@@ -10,14 +10,16 @@ import re
 import tomllib
 from enum import StrEnum
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
+from . import memo
 from .errors import WorkflowInvalid
+from .resources import DEFAULT_WORKFLOW
+from .resources import workflow as bundled_workflow
 
 Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 Colour = Annotated[str, Field(pattern=r"^[0-9A-Fa-f]{6}$")]
@@ -156,6 +158,7 @@ class Workflow(_Model):
     transitions: tuple[Transition, ...]
     checks: tuple[Check, ...] = ()
     deadlines: tuple[Deadline, ...] = ()
+    _definition: str = PrivateAttr(default="")
 
     @field_validator("timezone")
     @classmethod
@@ -246,7 +249,16 @@ class Workflow(_Model):
     def adjusted(self, *, timezone: str | None = None, language: str | None = None) -> Workflow:
         """The same workflow for a register in another time zone or language."""
         changes = {k: v for k, v in {"timezone": timezone, "language": language}.items() if v}
-        return Workflow.model_validate({**self.model_dump(by_alias=True), **changes}) if changes else self
+        if not changes:
+            return self
+        adjusted = Workflow.model_validate({**self.model_dump(by_alias=True), **changes})
+        adjusted._definition = memo.definition(self.definition, **changes)
+        return adjusted
+
+    @property
+    def definition(self) -> str:
+        """Names this definition for the memo: the text it was loaded from, else its content."""
+        return self._definition or memo.definition(self.model_dump_json())
 
     @property
     def start(self) -> Transition:
@@ -266,7 +278,7 @@ def fold(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def load_workflow(source: str | Path = "sop-010-2024") -> Workflow:
+def load_workflow(source: str | Path = DEFAULT_WORKFLOW) -> Workflow:
     """Load a workflow by the name of a bundled definition or a path to a TOML file."""
     path = Path(source)
     if path.suffix == ".toml":
@@ -275,17 +287,19 @@ def load_workflow(source: str | Path = "sop-010-2024") -> Workflow:
         except OSError as exc:
             raise WorkflowInvalid(f"Cannot read workflow file {path}: {exc.strerror}") from exc
     else:
-        bundled = resources.files(__package__) / "workflows" / f"{source}.toml"
+        bundled = bundled_workflow(str(source))
         if not bundled.is_file():
             raise WorkflowInvalid(f"No bundled workflow named {source!r}")
         text = bundled.read_text(encoding="utf-8")
         path = Path(str(bundled))
     try:
-        return Workflow.model_validate(tomllib.loads(text))
+        workflow = Workflow.model_validate(tomllib.loads(text))
     except tomllib.TOMLDecodeError as exc:
         raise WorkflowInvalid(f"{path.name}: not valid TOML: {exc}") from exc
     except ValidationError as exc:
         raise WorkflowInvalid(f"{path.name}: {_describe(exc)}") from exc
+    workflow._definition = memo.definition(text)
+    return workflow
 
 
 def _describe(exc: ValidationError) -> str:

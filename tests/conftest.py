@@ -7,6 +7,14 @@ from support import MemoryRegister
 pytest_plugins = ["servers"]
 
 
+@pytest.fixture(autouse=True)
+def memo_folder(tmp_path_factory, monkeypatch):
+    """Each test remembers its own runs (see sheetflow.memo), never the user's or another test's."""
+    folder = tmp_path_factory.mktemp("memo")
+    monkeypatch.setenv("SHEETFLOW_CACHE", str(folder))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def emulator_server():
     """The Sheets API v4 emulator on 127.0.0.1, started once for the whole run."""

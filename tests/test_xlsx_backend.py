@@ -19,7 +19,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from sheetflow.errors import RegisterLocked, RegisterNotFound, RegisterUnreadable, RegisterUnwritable
 from sheetflow.table import Batch, CellWrite
-from sheetflow.xlsx import open_workbook, writer
+from sheetflow.xlsx import writer
+from sheetflow.xlsx.backend import open_workbook
 
 WHEN = datetime(2024, 7, 3, 9, 30)
 GREY = PatternFill(fill_type="solid", start_color="F2F2F2", end_color="F2F2F2")

@@ -1,5 +1,4 @@
-"""Excel backend and template: the register as an .xlsx file."""
+"""Excel backend and template: the register as an .xlsx file.
 
-from .backend import XlsxRegister, open_workbook
-
-__all__ = ["XlsxRegister", "open_workbook"]
+Nothing is imported here: checking who has a file open must not load the reader.
+"""

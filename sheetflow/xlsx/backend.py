@@ -7,6 +7,7 @@ undo the other's work.
 
 from __future__ import annotations
 
+import io
 import os
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -17,7 +18,9 @@ from filelock import FileLock, Timeout
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError, XmlError, ZipError
 
 from ..errors import RegisterLocked, RegisterNotFound, RegisterUnreadable
+from ..memo import file_digest
 from ..table import Batch, Cell, Sheet, Values
+from .owners import refuse_if_open
 
 UNREADABLE_MESSAGE = (
     "{name} bukan berkas Excel (.xlsx) yang dapat dibaca; buka di Excel, simpan sebagai "
@@ -34,7 +37,7 @@ def open_workbook(path: str | os.PathLike[str], *, write: bool) -> Iterator[Xlsx
     if not write:
         yield XlsxRegister(path, writable=False)
         return
-    _refuse_if_open(path)
+    refuse_if_open(path)
     # On Unix the empty lock file stays behind: it holds no lock once released, and
     # deleting it would let two syncs lock two different files. Windows deletes it.
     lock = FileLock(path.with_name(f".{path.name}.sheetflow-lock"))
@@ -60,7 +63,10 @@ class XlsxRegister:
     def __init__(self, path: Path, *, writable: bool):
         self._path = path
         self._writable = writable
-        self._values = _open_values(path)  # refuses a file that is no workbook before anything else
+        content = _content(path)
+        # What was read, named: a run that changes nothing is remembered by it (see memo).
+        self.digest = file_digest(content)
+        self._values = _open_values(path, content)  # refuses a file that is no workbook before anything else
 
     def read(self, names: Sequence[str]) -> dict[str, Sheet]:
         """The sheets that exist among ``names``: values as the spreadsheet last computed them."""
@@ -83,28 +89,11 @@ class XlsxRegister:
         if not self._writable:
             raise RuntimeError("register was opened without write=True (dry run)")
         # Someone may have opened the file in Excel while this sync was working.
-        _refuse_if_open(self._path)
+        refuse_if_open(self._path)
         from .writer import write_batch  # openpyxl's import and load are paid only to write
 
         write_batch(self._path, batch)
         return {}
-
-
-def _refuse_if_open(path: Path) -> None:
-    # Excel's owner file puts "~$" before the name; Office's Word-style owner files put it
-    # over the first two characters instead. Either means someone has the file open.
-    for owner in (f"~${path.name}", f"~${path.name[2:]}"):
-        if path.with_name(owner).exists():
-            raise RegisterLocked(
-                f"{path.name} sedang dibuka di Excel (ada berkas {owner}); tutup berkas itu lalu jalankan "
-                f"sync lagi, atau hapus {owner} bila Excel sudah tertutup."
-            )
-    lock = f".~lock.{path.name}#"
-    if path.with_name(lock).exists():
-        raise RegisterLocked(
-            f"{path.name} sedang dibuka di LibreOffice (ada berkas {lock}); tutup berkas itu lalu jalankan "
-            f"sync lagi, atau hapus {lock} bila LibreOffice sudah tertutup."
-        )
 
 
 # Far above any register (50,000 rows inflate to about 60 MB): a part larger than this
@@ -112,22 +101,30 @@ def _refuse_if_open(path: Path) -> None:
 MAX_PART_BYTES = 512 * 2**20
 
 
-def _open_values(path: Path) -> CalamineWorkbook:
+def _content(path: Path) -> bytes:
     try:
-        with zipfile.ZipFile(path) as archive:
+        return path.read_bytes()
+    except PermissionError:
+        raise RegisterUnreadable(
+            f"{path.name} tidak dapat dibuka karena izin berkas ditolak; periksa hak akses berkas itu."
+        ) from None
+    except OSError:
+        raise RegisterUnreadable(UNREADABLE_MESSAGE.format(name=path.name)) from None
+
+
+def _open_values(path: Path, content: bytes) -> CalamineWorkbook:
+    """The workbook's values from the bytes already read, so the digest names exactly them."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
             if any(info.file_size > MAX_PART_BYTES for info in archive.infolist()):
                 raise RegisterUnreadable(
                     f"{path.name} berisi bagian yang terlalu besar untuk sebuah register (lebih dari 512 MB bila "
                     "dibuka); berkas itu ditolak."
                 )
-    except (zipfile.BadZipFile, OSError):
-        pass  # not a zip, or not readable: calamine's answer below says which
+    except zipfile.BadZipFile:
+        pass  # not a zip: calamine's answer below says so
     try:
-        return CalamineWorkbook.from_path(str(path))
-    except PermissionError:
-        raise RegisterUnreadable(
-            f"{path.name} tidak dapat dibuka karena izin berkas ditolak; periksa hak akses berkas itu."
-        ) from None
+        return CalamineWorkbook.from_filelike(io.BytesIO(content))
     except (CalamineError, ZipError, XmlError, PasswordError, ValueError, OSError):
         raise RegisterUnreadable(UNREADABLE_MESSAGE.format(name=path.name)) from None
 
