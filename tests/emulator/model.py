@@ -7,10 +7,15 @@ zero-based (row, column). Row moves go through `insert_dimension`, `delete_dimen
 row 5 and another row is then subsequently inserted above row 5, that original metadata will still be
 associated with the row it was first associated with (what is now row 6). If the associated object
 is deleted its metadata is deleted too.").
+
+A change never edits a stored CellData in place: it puts a new dict in its place (see
+`fresh`). So a draft to change (`Spreadsheet.clone`) can share the CellData of the book it
+copies, and a batch that fails leaves the book as it was without copying every cell.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,9 +63,39 @@ class Sheet:
     def columns(self) -> int:
         return self.grid["columnCount"]
 
+    def clone(self) -> Sheet:
+        """A copy whose cells dict is its own; the CellData in it are shared (never edited in place)."""
+        return Sheet(
+            copy.deepcopy(self.properties),
+            dict(self.cells),
+            copy.deepcopy(self.conditional_formats),
+            copy.deepcopy(self.protected_ranges),
+            copy.deepcopy(self.basic_filter),
+            copy.deepcopy(self.filter_views),
+            copy.deepcopy(self.merges),
+            copy.deepcopy(self.charts),
+            copy.deepcopy(self.row_properties),
+            copy.deepcopy(self.column_properties),
+        )
+
     def grow(self, rows: int, columns: int) -> None:
         self.grid["rowCount"] = max(self.rows, rows)
         self.grid["columnCount"] = max(self.columns, columns)
+
+    def window(self, r0: int, r1: int, c0: int, c1: int) -> Iterator[tuple[tuple[int, int], dict[str, Any]]]:
+        """((row, column), CellData) of the stored cells in rows r0..r1-1 and columns c0..c1-1, in no
+        particular order: looked up cell by cell when the window is smaller than what is stored."""
+        cells = self.cells
+        if (r1 - r0) * (c1 - c0) <= len(cells):
+            for r in range(r0, r1):
+                for c in range(c0, c1):
+                    cell = cells.get((r, c))
+                    if cell is not None:
+                        yield (r, c), cell
+        else:
+            for key, cell in cells.items():
+                if r0 <= key[0] < r1 and c0 <= key[1] < c1:
+                    yield key, cell
 
     def rows_with_data(self) -> int:
         """1 + the last row index holding a value (0 for an empty sheet)."""
@@ -92,6 +127,18 @@ class Spreadsheet:
     editors: set[str]
     owner: str
     developer_metadata: list[dict[str, Any]] = field(default_factory=list)
+
+    def clone(self) -> Spreadsheet:
+        """A draft for a change that must apply as a whole or not at all (as copy.deepcopy, but
+        sharing the CellData, which no change edits in place)."""
+        return Spreadsheet(
+            self.id,
+            copy.deepcopy(self.properties),
+            [sheet.clone() for sheet in self.sheets],
+            set(self.editors),
+            self.owner,
+            copy.deepcopy(self.developer_metadata),
+        )
 
     def sheet(self, sheet_id: Any) -> Sheet:
         for sheet in self.sheets:
@@ -127,6 +174,21 @@ class Spreadsheet:
     def reindex(self) -> None:
         for i, sheet in enumerate(self.sheets):
             sheet.properties["index"] = i
+
+
+def fresh(cell: dict[str, Any] | None) -> dict[str, Any]:
+    """A private copy of a stored CellData, to edit and then store in its place."""
+    return _copied(cell) if cell else {}
+
+
+def _copied(value: Any) -> Any:
+    # CellData is JSON: dicts, lists and scalars, so a plain recursive copy is enough (and
+    # several times faster than copy.deepcopy).
+    if type(value) is dict:
+        return {key: _copied(item) for key, item in value.items()}
+    if type(value) is list:
+        return [_copied(item) for item in value]
+    return value
 
 
 def span(rng: dict[str, Any], dimension: str) -> tuple[int, int | None]:

@@ -52,17 +52,16 @@ def is_date_format(fmt: dict[str, Any]) -> bool:
 
 def render(cell: dict[str, Any] | None, value_option: str, date_option: str, loc: Locale) -> Any:
     """One cell as the values API renders it ("" for an empty cell)."""
-    entered = (cell or {}).get("userEnteredValue")
+    entered = cell.get("userEnteredValue") if cell else None
     if not entered:
         return ""
     if "formulaValue" in entered:
         # Limitation: formulas are not evaluated, so every render option answers the formula text.
         return entered["formulaValue"]
-    fmt = number_format(cell)
     if value_option == "FORMATTED_VALUE":
-        return formatted(entered, fmt, loc)
+        return formatted(entered, number_format(cell), loc)
     if "numberValue" in entered:
-        if date_option == "FORMATTED_STRING" and is_date_format(fmt):
+        if date_option == "FORMATTED_STRING" and is_date_format(fmt := number_format(cell)):
             return format_number(entered["numberValue"], fmt, loc)
         return plain_number(entered["numberValue"])
     if "errorValue" in entered:

@@ -16,7 +16,7 @@ from typing import Any
 
 from . import a1, fieldmask, metadata
 from .errors import PROTECTED, ApiError, Invalid, grid_limits
-from .model import Sheet, Spreadsheet, bounds_of, move_dimension, sort_range
+from .model import Sheet, Spreadsheet, bounds_of, fresh, move_dimension, sort_range
 from .parsing import check_extended_value
 from .resource import can_edit
 
@@ -80,7 +80,7 @@ def _mask(body: dict[str, Any]) -> list[list[str]]:
 def _write_cell(sheet: Sheet, r: int, c: int, data: dict[str, Any], mask: list[list[str]]) -> None:
     if "userEnteredValue" in data:
         check_extended_value(data["userEnteredValue"])
-    cell = sheet.cells.get((r, c), {})
+    cell = fresh(sheet.cells.get((r, c)))
     fieldmask.apply(cell, data, mask, CELL_FIELDS)
     if any(cell.get(key) for key in CELL_FIELDS):
         sheet.cells[(r, c)] = cell
@@ -106,11 +106,14 @@ def update_cells(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> None:
         raise Invalid("Either start or range must be specified.")
     sheet, r0, r1, c0, c1 = grid_range(book, body["range"])
     guard(book, sheet, r0, r1, c0, c1, ctx.caller)
-    # Cells of the range that the rows do not reach are cleared for the masked fields.
-    for r in range(r0, r1):
-        row = rows[r - r0] if r - r0 < len(rows) else []
-        for c in range(c0, c1):
-            _write_cell(sheet, r, c, row[c - c0] if c - c0 < len(row) else {}, mask)
+    for i, row in enumerate(rows[: r1 - r0]):
+        for j, data in enumerate(row[: c1 - c0]):
+            _write_cell(sheet, r0 + i, c0 + j, data, mask)
+    # Cells of the range that the rows do not reach are cleared for the masked fields; only a
+    # stored cell has anything to clear.
+    given = {(r0 + i, c0 + j) for i, row in enumerate(rows[: r1 - r0]) for j in range(min(len(row), c1 - c0))}
+    for key in [key for key, _ in sheet.window(r0, r1, c0, c1) if key not in given]:
+        _write_cell(sheet, *key, {}, mask)
 
 
 def append_cells(book: Spreadsheet, body: dict[str, Any], ctx: Context) -> None:

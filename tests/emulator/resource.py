@@ -135,11 +135,10 @@ def _merged(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 def grid_data(book: Spreadsheet, sheet: Sheet, r0: int, r1: int, c0: int, c1: int) -> dict[str, Any]:
     """GridData for a window: rowData stops at the last row with content, each row at its last cell."""
     rows: dict[int, dict[int, dict[str, Any]]] = {}
-    for (r, c), cell in sheet.cells.items():
-        if r0 <= r < r1 and c0 <= c < c1:
-            rendered = cell_data(cell, book)
-            if rendered:
-                rows.setdefault(r, {})[c] = rendered
+    for (r, c), cell in sheet.window(r0, r1, c0, c1):
+        rendered = cell_data(cell, book)
+        if rendered:
+            rows.setdefault(r, {})[c] = rendered
     out: dict[str, Any] = {}
     if r0:
         out["startRow"] = r0

@@ -59,8 +59,13 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
-        status, payload = self.server.emulator._handle(self.command, self.path, dict(self.headers), raw)
+        emulator = self.server.emulator
+        started = emulator.clock()
+        status, payload, record, hooks = emulator._handle(self.command, self.path, dict(self.headers), raw)
         data = json.dumps(payload).encode()
+        # The emulator's own work on this request, from its bytes in to its bytes out, without
+        # the hooks (an added latency, a person editing meanwhile): what Google's servers would do.
+        record["seconds"] = emulator.clock() - started - hooks
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=UTF-8")
         self.send_header("Content-Length", str(len(data)))
@@ -79,8 +84,11 @@ class _Server(ThreadingHTTPServer):
 
 
 class SheetsEmulator:
-    def __init__(self, *, seed: int | None = None, owner: str = DEFAULT_OWNER):
+    def __init__(
+        self, *, seed: int | None = None, owner: str = DEFAULT_OWNER, clock: Callable[[], float] = time.perf_counter
+    ):
         self.owner = owner
+        self.clock = clock  # times the emulator's own work on each request (Record["seconds"])
         self.requests: list[Record] = []
         self.errors: list[str] = []
         self._rng = random.Random(seed)
@@ -293,7 +301,7 @@ class SheetsEmulator:
 
     def _owner_edit(self, spreadsheet_id: str, sheet_title: str, kind: str, body: Callable[[Sheet], dict]) -> None:
         with self._lock:
-            draft = copy.deepcopy(self._books[spreadsheet_id])
+            draft = self._books[spreadsheet_id].clone()
             request = {kind: body(self._sheet(draft, sheet_title))}
             apply_requests(draft, [request], Context(self.owner, self._rng))
             self._books[spreadsheet_id] = draft
@@ -314,6 +322,12 @@ class SheetsEmulator:
     def count(self, kind: str) -> int:
         with self._lock:
             return sum(1 for record in self.requests if record["kind"] == kind)
+
+    def seconds(self, kind: str | None = None) -> float:
+        """The emulator's own time spent on the logged requests (of `kind`, or all), hooks excluded:
+        what stands in for Google's servers, to take out of a client's measured time."""
+        with self._lock:
+            return sum(r.get("seconds", 0.0) for r in self.requests if kind is None or r["kind"] == kind)
 
     def fail(
         self, status: int, *, at: int | None = None, times: int = 1, kind: str | None = None, after_commit: bool = False
@@ -346,7 +360,10 @@ class SheetsEmulator:
 
     # -- HTTP --------------------------------------------------------------------------------------
 
-    def _handle(self, method: str, raw_path: str, headers: dict[str, str], raw: bytes) -> tuple[int, Any]:
+    def _handle(
+        self, method: str, raw_path: str, headers: dict[str, str], raw: bytes
+    ) -> tuple[int, Any, Record, float]:
+        """(status, payload, the request's log record, seconds spent in hooks)."""
         parts = urlsplit(raw_path)
         query = parse_qs(parts.query, keep_blank_values=True)
         kind = _kind(method, parts.path)
@@ -362,9 +379,12 @@ class SheetsEmulator:
                 "status": None,
             }
             self.requests.append(record)
+        hooked = self.clock()
+        hooks: float | None = None
         try:
             for hook in list(self._hooks):
                 hook(record, self)
+            hooks = self.clock() - hooked
             with self._lock:
                 due = [fault for fault in self._faults if fault.due(kind)]
             fault = due[0] if due else None
@@ -383,7 +403,7 @@ class SheetsEmulator:
             self.errors.append(f"{method} {raw_path}\n{traceback.format_exc()}")
             status, payload = 500, ApiError(500, "Internal error encountered.").body()
         record["status"] = status
-        return status, payload
+        return status, payload, record, self.clock() - hooked if hooks is None else hooks
 
     @staticmethod
     def _fault_answer(fault: Fault, kind: str) -> tuple[int, Any]:
@@ -439,7 +459,7 @@ class SheetsEmulator:
 
         def write(change: Callable[[Spreadsheet], Any]) -> Any:
             # Every write runs on a copy and is committed only if it succeeds as a whole.
-            draft = copy.deepcopy(book)
+            draft = book.clone()
             result = change(draft)
             self._books[spreadsheet_id] = draft
             return result

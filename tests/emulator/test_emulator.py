@@ -340,6 +340,53 @@ def test_batch_update_is_all_or_nothing(emu, client):
     assert emu.grid(spreadsheet_id, "Register") == ROWS
 
 
+def test_a_failed_batch_leaves_cells_it_changed_first_as_they_were(emu, client):
+    # Drafts share the stored CellData with the book, so a change must never edit one in place.
+    spreadsheet_id = register(emu, [*ROWS, [date(2024, 7, 3)]])
+    before = [emu.cell(spreadsheet_id, "Register", a1) for a1 in ("A1", "B2", "C3", "A5")]
+    date_format = {"userEnteredFormat": {"numberFormat": {"type": "DATE_TIME", "pattern": "dd/mm/yyyy hh:mm"}}}
+    rng = {"sheetId": 0, "startRowIndex": 2, "endRowIndex": 5, "startColumnIndex": 0, "endColumnIndex": 3}
+    requests_ = [
+        {
+            "updateCells": {
+                "rows": [{"values": [date_format]}],
+                "fields": "userEnteredFormat.numberFormat",
+                "start": {"sheetId": 0, "rowIndex": 4},
+            }
+        },
+        {
+            "updateCells": {
+                "rows": [{"values": [{"userEnteredValue": {"stringValue": "x"}}]}],
+                "fields": "userEnteredValue",
+                "range": rng,
+            }
+        },
+        {"updateCells": {"rows": [], "fields": "userEnteredValue", "start": {"sheetId": 99}}},
+    ]
+    api_error(batch_update, client, spreadsheet_id, *requests_)
+    spreadsheet = client.open_by_key(spreadsheet_id)
+    data = [
+        {"range": "Register!A1", "values": [["1/2/2024"]]},
+        {"range": "Register!B2", "values": [["y"]]},
+        {"range": "Nowhere!A1", "values": [["z"]]},
+    ]
+    api_error(spreadsheet.values_batch_update, {"valueInputOption": "USER_ENTERED", "data": data})
+    api_error(spreadsheet.values_batch_clear, body={"ranges": ["Register!A1:C3", "Nowhere!A1"]})
+    assert [emu.cell(spreadsheet_id, "Register", a1) for a1 in ("A1", "B2", "C3", "A5")] == before
+    assert emu.grid(spreadsheet_id, "Register")[:4] == ROWS
+
+
+def test_update_cells_with_a_range_over_a_large_sheet_clears_only_its_window(emu, client):
+    rows = [[f"r{r}c{c}" for c in range(5)] for r in range(300)]
+    spreadsheet_id = register(emu, rows)
+    rng = {"sheetId": 0, "startRowIndex": 10, "endRowIndex": 13, "startColumnIndex": 1, "endColumnIndex": 4}
+    given = {"values": [{"userEnteredValue": {"stringValue": "new"}}]}
+    batch_update(client, spreadsheet_id, {"updateCells": {"rows": [given], "fields": "userEnteredValue", "range": rng}})
+    grid = emu.grid(spreadsheet_id, "Register")
+    assert grid[10:13] == [[f"r{r}c0", "new" if r == 10 else None, None, None, f"r{r}c4"] for r in (10, 11, 12)]
+    assert grid[:10] + grid[13:] == rows[:10] + rows[13:]
+
+
 def test_unknown_request_kind_is_rejected_as_invalid_json(emu, client):
     error = api_error(batch_update, client, register(emu), {"frobnicate": {}})
     assert (error.code, error.error["message"]) == (
@@ -568,3 +615,26 @@ def test_request_log_counts_reads_and_writes(emu, client):
     spreadsheet.batch_update({"requests": [{"appendDimension": {"sheetId": 0, "dimension": "ROWS", "length": 1}}]})
     assert (emu.count("read"), emu.count("write"), emu.count("token")) == (1, 2, 0)
     assert emu.requests[1]["query"]["valueInputOption"] == ["RAW"]
+
+
+def test_each_logged_request_carries_the_emulators_own_seconds_without_its_hooks(tmp_path):
+    # The clock moves only inside the hook (an added latency), so the emulator's own time is nothing.
+    now = [0.0]
+    with SheetsEmulator(seed=1, clock=lambda: now[0]) as emu:
+        spreadsheet = client_for(emu, tmp_path).open_by_key(register(emu))
+        emu.on_request(lambda record, emulator: now.__setitem__(0, now[0] + 0.1))
+        emu.reset_log()
+        spreadsheet.values_batch_get(["Register"])
+        spreadsheet.sheet1.update([["x"]], "D1")
+        assert {r["kind"] for r in emu.requests} == {"read", "write"}
+        assert {r["seconds"] for r in emu.requests} == {0.0}
+        assert emu.seconds() == 0.0
+    ticks = iter(range(1, 10**6))
+    with SheetsEmulator(seed=1, clock=lambda: float(next(ticks))) as emu:
+        spreadsheet = client_for(emu, tmp_path / "other").open_by_key(register(emu))
+        emu.reset_log()
+        spreadsheet.values_batch_get(["Register"])
+        spreadsheet.sheet1.update([["x"]], "D1")
+        assert all(r["seconds"] > 0 for r in emu.requests)
+        assert emu.seconds() == sum(r["seconds"] for r in emu.requests)
+        assert emu.seconds("write") == emu.requests[-1]["seconds"]

@@ -13,7 +13,7 @@ from typing import Any
 from . import a1
 from .errors import ApiError, Invalid, grid_limits
 from .locales import locale
-from .model import Sheet, Spreadsheet, move_dimension
+from .model import Sheet, Spreadsheet, fresh, move_dimension
 from .parsing import parse_input
 from .render import render
 from .requests_ import guard
@@ -72,18 +72,23 @@ def read_window(
     book: Spreadsheet, sheet: Sheet, r0: int, r1: int, c0: int, c1: int, major: str, value_option: str, date_option: str
 ) -> dict[str, Any]:
     loc = locale(book.properties["locale"])
-    found: dict[tuple[int, int], Any] = {}
-    for (r, c), cell in sheet.cells.items():
-        if r0 <= r < r1 and c0 <= c < c1:
-            value = render(cell, value_option, date_option, loc)
-            if value != "":
-                found[(r - r0, c - c0) if major == "ROWS" else (c - c0, r - r0)] = value
+    found: dict[int, dict[int, Any]] = {}  # line -> position in it -> value
+    rows = major == "ROWS"
+    for (r, c), cell in sheet.window(r0, r1, c0, c1):
+        value = render(cell, value_option, date_option, loc)
+        if value != "":
+            if rows:
+                found.setdefault(r - r0, {})[c - c0] = value
+            else:
+                found.setdefault(c - c0, {})[r - r0] = value
     out: dict[str, Any] = {"range": a1.format_range(sheet.title, r0, r1, c0, c1), "majorDimension": major}
     if found:
-        lines: list[list[Any]] = [[] for _ in range(max(i for i, _ in found) + 1)]
-        for (i, j), value in sorted(found.items()):
-            lines[i].extend([""] * (j - len(lines[i])))
-            lines[i].append(value)
+        # Trailing empty lines and cells are left out; empty ones before a value are "".
+        lines: list[list[Any]] = [[] for _ in range(max(found) + 1)]
+        for i, cells in found.items():
+            line = lines[i] = [""] * (max(cells) + 1)
+            for j, value in cells.items():
+                line[j] = value
         out["values"] = lines
     return out
 
@@ -161,7 +166,7 @@ def write(
 
 
 def store(sheet: Sheet, r: int, c: int, value: Any, input_option: str, loc: Any) -> None:
-    cell = sheet.cells.get((r, c), {})
+    cell = fresh(sheet.cells.get((r, c)))
     fmt = cell.get("userEnteredFormat", {}).get("numberFormat")
     entered, suggested = parse_input(value, input_option, loc, text_cell=bool(fmt and fmt.get("type") == "TEXT"))
     if entered is None:
@@ -272,9 +277,11 @@ def clear(book: Spreadsheet, text: str, caller: str) -> str:
     r0, r1, c0, c1 = bounds.clamp(sheet.rows, sheet.columns)
     guard(book, sheet, r0, r1, c0, c1, caller)
     for (r, c), cell in list(sheet.cells.items()):
-        if r0 <= r < r1 and c0 <= c < c1:
-            cell.pop("userEnteredValue", None)
-            if not cell:
+        if r0 <= r < r1 and c0 <= c < c1 and "userEnteredValue" in cell:
+            kept = {key: value for key, value in cell.items() if key != "userEnteredValue"}
+            if kept:
+                sheet.cells[(r, c)] = kept
+            else:
                 del sheet.cells[(r, c)]
     return a1.format_range(sheet.title, r0, r1, c0, c1)
 
