@@ -6,8 +6,9 @@ sub-fields, parentheses to group sub-fields ("sheets(properties(title,sheetId))"
 
 from __future__ import annotations
 
-import copy
 from typing import Any
+
+from .model import json_copy
 
 Tree = dict[str, Any]  # name -> sub-tree, or None for "the whole field"
 
@@ -111,7 +112,7 @@ def _assign(target: dict[str, Any], source: dict[str, Any], path: list[str]) -> 
     if node is None:
         parent.pop(path[-1], None)
     else:
-        parent[path[-1]] = copy.deepcopy(node)
+        parent[path[-1]] = json_copy(node)
     _prune_empty(target, path[:-1])
 
 

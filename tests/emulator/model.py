@@ -178,16 +178,15 @@ class Spreadsheet:
 
 def fresh(cell: dict[str, Any] | None) -> dict[str, Any]:
     """A private copy of a stored CellData, to edit and then store in its place."""
-    return _copied(cell) if cell else {}
+    return json_copy(cell) if cell else {}
 
 
-def _copied(value: Any) -> Any:
-    # CellData is JSON: dicts, lists and scalars, so a plain recursive copy is enough (and
-    # several times faster than copy.deepcopy).
+def json_copy(value: Any) -> Any:
+    """A deep copy of JSON data (dicts, lists, scalars), several times faster than copy.deepcopy."""
     if type(value) is dict:
-        return {key: _copied(item) for key, item in value.items()}
+        return {key: json_copy(item) for key, item in value.items()}
     if type(value) is list:
-        return [_copied(item) for item in value]
+        return [json_copy(item) for item in value]
     return value
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from . import a1
 from .locales import locale
-from .model import DEFAULT_COLUMN_PIXELS, DEFAULT_ROW_PIXELS, Sheet, Spreadsheet
+from .model import DEFAULT_COLUMN_PIXELS, DEFAULT_ROW_PIXELS, Sheet, Spreadsheet, json_copy
 from .render import formatted, number_format
 
 DEFAULT_FORMAT: dict[str, Any] = {
@@ -105,30 +105,30 @@ def cell_data(cell: dict[str, Any] | None, book: Spreadsheet) -> dict[str, Any]:
     out: dict[str, Any] = {}
     entered = cell.get("userEnteredValue")
     if entered:
-        out["userEnteredValue"] = copy.deepcopy(entered)
+        out["userEnteredValue"] = json_copy(entered)
         if "formulaValue" not in entered:
-            out["effectiveValue"] = copy.deepcopy(entered)
+            out["effectiveValue"] = json_copy(entered)
         # Limitation: formulas are not evaluated; their formatted value is the formula text.
         out["formattedValue"] = formatted(entered, number_format(cell), locale(book.properties["locale"]))
     if "userEnteredFormat" in cell:
-        out["userEnteredFormat"] = copy.deepcopy(cell["userEnteredFormat"])
+        out["userEnteredFormat"] = json_copy(cell["userEnteredFormat"])
     if entered or "userEnteredFormat" in cell:
         out["effectiveFormat"] = _merged(
             book.properties.get("defaultFormat", DEFAULT_FORMAT), cell.get("userEnteredFormat", {})
         )
     for key in _PASSED_THROUGH:
         if key in cell:
-            out[key] = copy.deepcopy(cell[key])
+            out[key] = json_copy(cell[key])
     return out
 
 
 def _merged(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    out = copy.deepcopy(base)
+    out = json_copy(base)
     for key, value in over.items():
         if isinstance(value, dict) and isinstance(out.get(key), dict):
             out[key] = _merged(out[key], value)
         else:
-            out[key] = copy.deepcopy(value)
+            out[key] = json_copy(value)
     return out
 
 
