@@ -45,13 +45,21 @@ def from_effective(data: dict[str, Any]) -> Cell:
 
 
 def trimmed(rows: list[list[Cell]]) -> tuple[Values, ...]:
-    """Rows without trailing empty cells or rows, as the values API returns them."""
+    """Rows without trailing empty cells or rows, as the values API returns them; an empty
+    cell ("") inside a row is None."""
     result = []
+    append = result.append
     for row in rows:
-        cells = list(row)
-        while cells and cells[-1] in (None, ""):
-            cells.pop()
-        result.append(tuple(None if c == "" else c for c in cells))
+        cells = tuple(map(_blank_as_none, row, row))  # "" -> None; at C speed, for 100,000s of rows
+        if cells and cells[-1] is None:
+            end = len(cells) - 1
+            while end and cells[end - 1] is None:
+                end -= 1
+            cells = cells[:end]
+        append(cells)
     while result and not result[-1]:
         result.pop()
     return tuple(result)
+
+
+_blank_as_none = {"": None}.get
