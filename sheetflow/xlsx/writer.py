@@ -66,7 +66,23 @@ def _write_batch(path: Path, batch: Batch) -> None:
         _draw(workbook[chart.sheet], chart)
     for sheet in workbook.worksheets:
         _cover_rows_with_filter(sheet)
-    _save_atomically(workbook, path)
+    try:
+        _save_atomically(workbook, path)
+    finally:
+        _release(workbook)
+
+
+def _release(workbook: Workbook) -> None:
+    """Free the cells now. Each cell and row refers to its sheet and the sheet to them, so
+    left alone the workbook waits for a full cyclic collection, which walks every object
+    the process holds; emptied here, reference counting frees them at once."""
+    for sheet in workbook.worksheets:
+        sheet._cells.clear()
+        sheet.row_dimensions.clear()
+    if workbook.vba_archive is not None:
+        # The macros' copy in memory; closed here while its buffer is still open, not by
+        # the collector, which may close the buffer first.
+        workbook.vba_archive.close()
 
 
 def _draw(sheet: Worksheet, chart: Chart) -> None:
