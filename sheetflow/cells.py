@@ -11,9 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cache
 from urllib.parse import urlsplit
-
-import regex
 
 from .table import Cell
 
@@ -58,7 +57,7 @@ ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 WORD_DATE = re.compile(r"^(\d{1,2})\s+([^\W\d]+)\.?\s+(\d{4})$")
 # "5.0" and "5,0" are whole; "1.000" is not read (a thousand, or one?): a finding.
 WHOLE = re.compile(r"^([+-]?\d+)(?:[.,]0)?$")
-GRAPHEME = regex.compile(r"\X")
+HALF_SECOND = timedelta(milliseconds=500)
 
 
 @dataclass(frozen=True)
@@ -71,6 +70,9 @@ class Unreadable:
 
 def text(raw: Cell) -> str:
     """The cell as text, with invisible characters removed and line ends unified."""
+    if type(raw) is str:  # most cells: the same steps as below, without the type tests
+        value = raw if raw.isascii() else raw.translate(INVISIBLE)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
     if raw is None:
         return ""
     if isinstance(raw, datetime | date):
@@ -92,8 +94,15 @@ def squash(raw: Cell) -> str:
 def is_blank(raw: Cell) -> bool:
     if isinstance(raw, str) and raw.isascii():  # the common case, without building new text
         return not raw.strip()
+    if raw is None or raw is False:
+        return True
+    if type(raw) in _NEVER_BLANK:  # True, a number, a date: their text is never empty
+        return False
     # A joiner alone joins nothing: a cell of only that shows nothing.
-    return raw is None or raw is False or squash(raw).replace("\u200d", "") == ""
+    return squash(raw).replace("\u200d", "") == ""
+
+
+_NEVER_BLANK = frozenset({bool, int, float, datetime, date})
 
 
 def length(raw: Cell) -> int:
@@ -101,7 +110,15 @@ def length(raw: Cell) -> int:
     value = text(raw).strip()
     if value.isascii():  # every ASCII character is a grapheme of its own
         return len(value)
-    return len(GRAPHEME.findall(unicodedata.normalize("NFC", value)))
+    return len(_grapheme().findall(unicodedata.normalize("NFC", value)))
+
+
+@cache
+def _grapheme() -> re.Pattern[str]:
+    # The regex module (for \X, a user-perceived character) is imported only for text that needs it.
+    import regex
+
+    return regex.compile(r"\X")
 
 
 def parse_date(raw: Cell) -> date | Unreadable:
@@ -131,12 +148,14 @@ def parse_date(raw: Cell) -> date | Unreadable:
 def parse_datetime(raw: Cell) -> datetime | None:
     """A timestamp sync wrote earlier (a real date-time, or a serial number)."""
     if isinstance(raw, datetime):
+        if type(raw) is datetime and raw.microsecond == 0 and raw.tzinfo is None and not raw.fold:
+            return raw  # already whole seconds: what the rounding below would give
         # A date-time read back from a file may carry float noise (15:59:59.9999): round it.
-        return (raw.replace(tzinfo=None) + timedelta(milliseconds=500)).replace(microsecond=0)
+        return (raw.replace(tzinfo=None) + HALF_SECOND).replace(microsecond=0)
     if isinstance(raw, int | float) and not isinstance(raw, bool) and 1 <= raw <= MAX_SERIAL:
         moment = datetime.combine(SERIAL_EPOCH, datetime.min.time()) + timedelta(days=raw)
         # Serial fractions carry float noise; timestamps are kept to the second.
-        return (moment + timedelta(milliseconds=500)).replace(microsecond=0)
+        return (moment + HALF_SECOND).replace(microsecond=0)
     return None
 
 
@@ -162,10 +181,19 @@ def parse_choice(raw: Cell, choices: tuple[str, ...]) -> str | Unreadable | None
     value = squash(raw).casefold()
     if not value:
         return None
-    for choice in choices:
-        if squash(choice).casefold() == value:
-            return choice
+    choice = _folded_choices(choices).get(value)
+    if choice is not None:
+        return choice
     return Unreadable("choice-unknown", {"choices": ", ".join(choices)})
+
+
+@cache
+def _folded_choices(choices: tuple[str, ...]) -> dict[str, str]:
+    """Each choice by its folded form; the first of choices that fold alike wins."""
+    folded: dict[str, str] = {}
+    for choice in choices:
+        folded.setdefault(squash(choice).casefold(), choice)
+    return folded
 
 
 def parse_whole(raw: Cell) -> int | Unreadable:

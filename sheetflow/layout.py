@@ -6,8 +6,9 @@ back into one ``Batch`` of cell writes and appended history rows.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 from . import cells, ledger, messages
 from .errors import HeaderMissing, RegisterNotFound
@@ -69,21 +70,35 @@ def history_rows(sheets: Mapping[str, Sheet], workflow: Workflow) -> list[tuple[
         return []
     # Riwayat is sync's own sheet, but people may still widen or reorder it.
     where = {fold(cells.text(h)): i for i, h in enumerate(sheet.rows[0], start=1)}
-    positions = [where.get(fold(h), 0) for h in HISTORY_HEADERS]
+    pick = _picker([where.get(fold(h), 0) for h in HISTORY_HEADERS])
+    is_blank = cells.is_blank
     return [
-        (number, tuple(_at(values, p) if p else None for p in positions))
+        (number, pick(values))
         for number, values in enumerate(sheet.rows[1:], start=2)
-        if any(not cells.is_blank(v) for v in values)
+        if not all(map(is_blank, values))
     ]
+
+
+def _picker(positions: Sequence[int]) -> Callable[[Values], Values]:
+    """Takes the values at 1-based ``positions`` from a row: None for a position 0 (a
+    column not found) or past the row's end."""
+    last = max(positions, default=0)
+    # Index ``last`` of the padded row is always one of the blanks: the missing columns' value.
+    take = itemgetter(*(p - 1 if p else last for p in positions))
+    blanks = (None,) * (last + 1)
+    if len(positions) == 1:
+        return lambda values: (take(values[:last] + blanks),)
+    return lambda values: take(values[:last] + blanks)
 
 
 def read_history(sheets: Mapping[str, Sheet], workflow: Workflow) -> list[HistoryEntry]:
     entries = []
+    text = cells.text
     for _, (time, number, *rest) in history_rows(sheets, workflow):
         when = cells.parse_datetime(time)
         if when is None or cells.is_blank(number):
             continue
-        entries.append(HistoryEntry(when, cells.squash(number), *(cells.text(v) for v in rest)))
+        entries.append(HistoryEntry(when, cells.squash(number), *map(text, rest)))
     return entries
 
 

@@ -55,16 +55,16 @@ def recap(plan: Plan, history: Sequence[HistoryEntry], workflow: Workflow) -> li
                     *(t("recap-on-time-step", step=d.label) for d in steps),
                     *(t("recap-median-step", step=d.label) for d in steps[1:]))
     table += [(t("recap-per-month"),), month_header]
+    timed = _Timed(rows, workflow)
     for month, group in _grouped(rows, lambda r: _month(r, workflow)):
         name = t("recap-undated") if month is None else f"{messages.MONTHS[lang][month[1] - 1]} {month[0]}"
-        table.append((name, *_counts(group, labels, workflow), *_on_time(group, workflow),
-                      *_median_hours(group, workflow)))
+        table.append((name, *_counts(group, labels, workflow), *timed.on_time(group), *timed.median_hours(group)))
     if group_by := workflow.recap.group_by:
         header = workflow.column[group_by].header
         table += [(), (t("recap-per-group", group=header),), (header, *month_header[1:])]
         for value, group in _grouped(rows, lambda r: cells.squash(r.values.get(group_by)) or None):
             table.append((value or t("recap-no-group"), *_counts(group, labels, workflow),
-                          *_on_time(group, workflow), *_median_hours(group, workflow)))
+                          *timed.on_time(group), *timed.median_hours(group)))
 
     table += [(), (t("recap-rejections"),),
               (t("recap-number"), t("recap-activity"), t("recap-when"), t("recap-reason"))]
@@ -99,33 +99,49 @@ def _counts(rows: list[RowOutcome], labels: list[str], workflow: Workflow) -> tu
     return (*(counted[label] for label in labels), len(rows))
 
 
-def _on_time(rows: list[RowOutcome], workflow: Workflow) -> tuple[float | None, ...]:
-    """Per step, the share of the steps done whose stamp fell on their day."""
-    done: Counter[str] = Counter()
-    timely: Counter[str] = Counter()
-    for row in rows:
-        # Steps still awaited are not counted: the rate is of what was done.
-        for delay in delays(row.values, row.after, row.latest_handover, date.max, workflow):
-            if delay.done:
-                done[delay.deadline.stamp] += 1
-                timely[delay.deadline.stamp] += delay.days <= 0
-    return tuple(
-        round(100 * timely[d.stamp] / done[d.stamp], 1) if done[d.stamp] else None for d in workflow.deadlines
-    )
+class _Timed:
+    """Each row's steps done and the hours between its steps, worked out once for both
+    tables (per month and per group) that add them up."""
 
-
-def _median_hours(rows: list[RowOutcome], workflow: Workflow) -> tuple[float | None, ...]:
-    """Per step after the first, the median hours from the step before it."""
-    medians = []
-    stamps = [d.stamp for d in workflow.deadlines]
-    for earlier, later in pairwise(stamps):
-        hours = []
+    def __init__(self, rows: Iterable[RowOutcome], workflow: Workflow):
+        self.deadlines = workflow.deadlines
+        self.steps = list(pairwise(d.stamp for d in workflow.deadlines))
+        # Keyed by the row object itself: a RowOutcome's own hash would digest all its values.
+        self.done: dict[int, list[tuple[str, bool]]] = {}
+        self.hours: dict[int, list[float | None]] = {}
         for row in rows:
-            start, end = cells.parse_datetime(row.values.get(earlier)), cells.parse_datetime(row.values.get(later))
-            if start and end and end >= start:
-                hours.append((end - start).total_seconds() / 3600)
-        medians.append(round(statistics.median(hours), 1) if hours else None)
-    return tuple(medians)
+            # Steps still awaited are not counted: the rate is of what was done.
+            self.done[id(row)] = [
+                (delay.deadline.stamp, delay.days <= 0)
+                for delay in delays(row.values, row.after, row.latest_handover, date.max, workflow)
+                if delay.done
+            ]
+            self.hours[id(row)] = [_hours(row, earlier, later) for earlier, later in self.steps]
+
+    def on_time(self, rows: list[RowOutcome]) -> tuple[float | None, ...]:
+        """Per step, the share of the steps done whose stamp fell on their day."""
+        done: Counter[str] = Counter()
+        timely: Counter[str] = Counter()
+        for row in rows:
+            for stamp, in_time in self.done[id(row)]:
+                done[stamp] += 1
+                timely[stamp] += in_time
+        return tuple(
+            round(100 * timely[d.stamp] / done[d.stamp], 1) if done[d.stamp] else None for d in self.deadlines
+        )
+
+    def median_hours(self, rows: list[RowOutcome]) -> tuple[float | None, ...]:
+        """Per step after the first, the median hours from the step before it."""
+        medians = []
+        for step in range(len(self.steps)):
+            hours = [h for row in rows if (h := self.hours[id(row)][step]) is not None]
+            medians.append(round(statistics.median(hours), 1) if hours else None)
+        return tuple(medians)
+
+
+def _hours(row: RowOutcome, earlier: str, later: str) -> float | None:
+    start, end = cells.parse_datetime(row.values.get(earlier)), cells.parse_datetime(row.values.get(later))
+    return (end - start).total_seconds() / 3600 if start and end and end >= start else None
 
 
 def _rejections(

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 
 from . import cells, messages
 from .findings import Finding, Severity
@@ -94,35 +95,70 @@ def plan(rows: Sequence[RegisterRow], history: Sequence[HistoryEntry], now: date
     local = now.astimezone(workflow.tz).replace(tzinfo=None, microsecond=0)
     past = _Past(history, workflow)
     numbers = _Numbering(workflow, [r.values.get("register_no") for r in rows], past.numbers)
+    shape = _Shape(workflow)
     seen: set[str] = set()
     outcomes = []
     for row in rows:
-        if not _has_content(row.values, workflow):
+        if not _has_content(row.values, shape.typed_by_people):
             continue
-        outcome = _RowRun(row, workflow, past, local).run(numbers, seen)
+        outcome = _RowRun(row, workflow, past, local, shape).run(numbers, seen)
         outcomes.append(outcome)
     return Plan(tuple(outcomes))
 
 
 def fingerprint(values: Mapping[str, Cell], workflow: Workflow) -> str:
     """The submission as it stands, so an edit after a decision can be told."""
+    return _fingerprint(values, _fingerprinted(workflow))
+
+
+def _fingerprinted(workflow: Workflow) -> tuple[tuple[str, ColumnType], ...]:
+    return tuple((c.key, c.type) for c in workflow.columns if c.group is not None and c.group.value == "submission")
+
+
+def _fingerprint(values: Mapping[str, Cell], columns: Iterable[tuple[str, ColumnType]]) -> str:
     parts = []
-    for column in workflow.columns:
-        if column.group is None or column.group.value != "submission":
-            continue
-        raw = values.get(column.key)
+    for key, kind in columns:
+        raw = values.get(key)
         parsed: object = raw
-        if column.type is ColumnType.DATE:
+        if kind is ColumnType.DATE:
             parsed = cells.parse_date(raw)
-        elif column.type is ColumnType.WHOLE:
+        elif kind is ColumnType.WHOLE:
             parsed = cells.parse_whole(raw)
         shown = parsed.isoformat() if isinstance(parsed, date) else str(parsed) if isinstance(parsed, int) else None
         parts.append(shown if shown is not None else cells.text(raw).strip())
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
 
-def _has_content(values: Mapping[str, Cell], workflow: Workflow) -> bool:
-    return any(not cells.is_blank(values.get(c.key)) for c in workflow.columns if not c.is_system)
+def _has_content(values: Mapping[str, Cell], keys: Iterable[str]) -> bool:
+    return any(not cells.is_blank(values.get(key)) for key in keys)
+
+
+class _Shape:
+    """What the planner asks of the workflow for every row, worked out once per plan."""
+
+    def __init__(self, workflow: Workflow):
+        self.typed_by_people = tuple(c.key for c in workflow.columns if not c.is_system)
+        self.fingerprinted = _fingerprinted(workflow)
+        self.moves = frozenset(t.id for t in workflow.transitions)
+        self.cleared_on_copy = tuple(c.key for c in workflow.columns if c.is_system and c.key != "register_no")
+
+
+@cache
+def _rendered(code: str, lang: str) -> str:
+    """A catalogue message that takes no parameters."""
+    return messages.render(code, lang)
+
+
+@cache
+def _parsed(condition: str) -> tuple[str, str, str]:
+    """A condition's operator, column and value; ``bare`` conditions name no column."""
+    match = CONDITION.match(condition)
+    assert match, condition  # the workflow model rejects unknown conditions on load
+    if match["bare"]:
+        return "bare", match["bare"], ""
+    if match["is_col"]:
+        return "is", match["is_col"], match["value"]
+    return match["op"], match["col"], ""
 
 
 # System actions that are news once: Catatan Sistem shows them until the row next changes.
@@ -142,15 +178,20 @@ class _Past:
         self.numbers: list[str] = []
         self.notices: dict[str, list[str]] = {}
         moves = {t.id for t in workflow.transitions}
+        by_label: dict[str, str | None] = {}  # Ke as written -> its status key, folded once per label
         for e in entries:
             self.numbers.append(e.register_no)
             if e.code in moves:
                 self.notices.pop(e.register_no, None)
             elif e.code in NOTICES:
                 self.notices.setdefault(e.register_no, []).append(e.reason)
-            status = workflow.status_by_label.get(fold(e.to_status))
-            if status:
-                self.status[e.register_no] = status.key
+            if e.to_status in by_label:
+                key = by_label[e.to_status]
+            else:
+                status = workflow.status_by_label.get(fold(e.to_status))
+                key = by_label[e.to_status] = status.key if status else None
+            if key is not None:
+                self.status[e.register_no] = key
             if e.code in recording:
                 self.decision_fingerprint[e.register_no] = e.fingerprint
             if e.code in handovers:
@@ -169,7 +210,8 @@ class _Numbering:
         pattern = re.sub(r"\\\{seq[^}]*\\\}", r"(?P<seq>\\d+)", pattern)
         self.pattern = re.compile(f"^{pattern}$")
         self.last: dict[int, int] = {}
-        for number in [*map(cells.squash, in_rows), *in_history]:
+        # Only the highest counts, so each number is matched once however often it occurs.
+        for number in {*map(cells.squash, in_rows), *in_history}:
             if match := self.pattern.match(number):
                 year = int(match["year"])
                 self.last[year] = max(self.last.get(year, 0), int(match["seq"]))
@@ -185,6 +227,7 @@ class _RowRun:
     workflow: Workflow
     past: _Past
     now: datetime  # naive, in the register's time zone
+    shape: _Shape
     values: dict[str, Cell] = field(init=False)
     number: str = ""
     copied_from: str = ""
@@ -193,7 +236,7 @@ class _RowRun:
 
     def __post_init__(self) -> None:
         self.values = dict(self.row.values)
-        self.content = fingerprint(self.values, self.workflow)
+        self.content = _fingerprint(self.values, self.shape.fingerprinted)
 
     # ------------------------------------------------------------------ the run
     def run(self, numbers: _Numbering, seen: set[str]) -> RowOutcome:
@@ -244,9 +287,8 @@ class _RowRun:
         self.copied_from = original
         if original:
             # A copied row carries the original's system cells; as a new row it starts clean.
-            for column in self.workflow.columns:
-                if column.is_system and column.key != "register_no":
-                    self.values[column.key] = None
+            for key in self.shape.cleared_on_copy:
+                self.values[key] = None
 
     def _note_copy(self, state: str) -> None:
         finding = Finding("renumbered", self.row.number, self.workflow.column["register_no"].header, Severity.INFO,
@@ -299,7 +341,7 @@ class _RowRun:
         if t.handover:
             self.latest_handover = self.now
         name = cells.squash(self.values.get(t.actor_column)) if t.actor_column else ""
-        self._log(state, t.to, self.workflow.roles[t.actor], name, messages.render(f"transition-{t.id}", self.lang),
+        self._log(state, t.to, self.workflow.roles[t.actor], name, _rendered(f"transition-{t.id}", self.lang),
                   t.id, archive)
         return t.to
 
@@ -348,25 +390,23 @@ class _RowRun:
         return all(self._condition(c) for c in conditions)
 
     def _condition(self, condition: str) -> bool:
-        match = CONDITION.match(condition)
-        assert match, condition  # the workflow model rejects unknown conditions on load
-        if match["bare"] == "valid":
-            return not self.problems
-        if match["bare"] == "invalid":
-            return bool(self.problems)
-        if match["bare"] == "changed":
-            return self.decision_fingerprint is not None and self.decision_fingerprint != self.content
-        if match["is_col"]:
-            column = self.workflow.column[match["is_col"]]
-            return cells.parse_choice(self.values.get(column.key), column.choices) == match["value"]
-        raw = self.values.get(match["col"])
-        op = match["op"]
+        op, col, value = _parsed(condition)
+        if op == "bare":
+            if col == "valid":
+                return not self.problems
+            if col == "invalid":
+                return bool(self.problems)
+            return self.decision_fingerprint is not None and self.decision_fingerprint != self.content  # changed
+        if op == "is":
+            column = self.workflow.column[col]
+            return cells.parse_choice(self.values.get(column.key), column.choices) == value
+        raw = self.values.get(col)
         if op in ("filled", "empty"):
             return cells.is_blank(raw) == (op == "empty")
         if op in ("set", "unset"):
             return (cells.parse_flag(raw) is True) == (op == "set")
         if op == "chosen":
-            return isinstance(cells.parse_choice(raw, self.workflow.column[match["col"]].choices), str)
+            return isinstance(cells.parse_choice(raw, self.workflow.column[col].choices), str)
         return not isinstance(cells.parse_urls(raw), cells.Unreadable)  # urls:
 
     # ------------------------------------------------------------------ what people see
@@ -378,13 +418,13 @@ class _RowRun:
         status = self.workflow.status[state]
         if status.shows_findings:
             self.findings = self.problems + self.findings
-        moved = any(e.code in {t.id for t in self.workflow.transitions} for e in self.entries)
+        moved = any(e.code in self.shape.moves for e in self.entries)
         notices = [] if moved else list(self.past.notices.get(self.number, []))
         notices += [e.reason for e in self.entries if e.code in NOTICES]
         lines = [f"• {f.message(self.lang)}" for f in self.findings if f.code not in NOTICES]
         lines += [f"• {notice}" for notice in notices]
         if status.hint:
-            lines.append(messages.render(status.hint, self.lang))
+            lines.append(_rendered(status.hint, self.lang))
         self.values["status"] = status.label
         self.values["notes"] = "\n".join(lines)
         if "timeliness" in self.workflow.column:
@@ -393,9 +433,10 @@ class _RowRun:
             )
 
     def _changes(self) -> Iterable[CellChange]:
+        before = self.row.values
         for key, new in self.values.items():
-            old = self.row.values.get(key)
-            if not _same(old, new):
+            old = before.get(key)
+            if old is not new and not _same(old, new):  # most cells are left as they were read
                 yield CellChange(self.row.number, key, old, new)
 
 

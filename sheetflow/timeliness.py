@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 
 from . import cells, messages
 from .table import Cell
@@ -55,4 +56,9 @@ def timeliness(
     ]
     if late:
         return messages.render("late", workflow.language, steps="; ".join(late))
-    return messages.render("on-time", workflow.language) if found else ""
+    return _on_time(workflow.language) if found else ""
+
+
+@cache
+def _on_time(lang: str) -> str:
+    return messages.render("on-time", lang)

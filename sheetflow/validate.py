@@ -79,29 +79,50 @@ RULES: dict[ColumnType, Rule] = {
 def submission_findings(row: int, values: Mapping[str, Cell], workflow: Workflow, today: date) -> list[Finding]:
     """Step 1: every submission column filled, and each passes its type's rule."""
     findings = []
-    for column in workflow.group(Group.SUBMISSION):
+    for column, rule in _ruled(workflow).submission:
         raw = values.get(column.key)
         if cells.is_blank(raw):
             findings.append(Finding("required-missing", row, column.header, Severity.ERROR))
             continue
-        findings += _check(row, column, raw, today)
+        findings += _check(row, column, rule, raw, today)
     return findings
 
 
 def field_findings(row: int, values: Mapping[str, Cell], workflow: Workflow, today: date) -> list[Finding]:
     """Dropdowns and flags outside the submission that hold something unreadable."""
     findings = []
-    for column in workflow.columns:
+    for column, rule in _ruled(workflow).fields:
         raw = values.get(column.key)
-        if column.is_system or column.group is Group.SUBMISSION or cells.is_blank(raw):
-            continue
-        if column.type in (ColumnType.CHOICE, ColumnType.FLAG):
-            findings += _check(row, column, raw, today)
+        if not cells.is_blank(raw):
+            findings += _check(row, column, rule, raw, today)
     return findings
 
 
-def _check(row: int, column: Column, raw: Cell, today: date) -> list[Finding]:
-    return [
-        Finding(code, row, column.header, Severity.ERROR, raw, params)
-        for code, params in RULES[column.type](column, raw, today)
-    ]
+def _check(row: int, column: Column, rule: Rule, raw: Cell, today: date) -> list[Finding]:
+    return [Finding(code, row, column.header, Severity.ERROR, raw, params) for code, params in rule(column, raw, today)]
+
+
+class _Ruled:
+    """A workflow's columns that have rules, each with its rule, in the workflow's order."""
+
+    def __init__(self, workflow: Workflow):
+        self.workflow = workflow
+        self.submission = tuple((c, RULES[c.type]) for c in workflow.group(Group.SUBMISSION))
+        self.fields = tuple(
+            (c, RULES[c.type])
+            for c in workflow.columns
+            if not c.is_system and c.group is not Group.SUBMISSION and c.type in (ColumnType.CHOICE, ColumnType.FLAG)
+        )
+
+
+_last: _Ruled | None = None
+
+
+def _ruled(workflow: Workflow) -> _Ruled:
+    # Sorted out once per workflow rather than once per row; the one last used is kept
+    # (held, so its id cannot be another workflow's).
+    global _last
+    ruled = _last
+    if ruled is None or ruled.workflow is not workflow:
+        ruled = _last = _Ruled(workflow)
+    return ruled
