@@ -17,6 +17,7 @@ import openpyxl
 from openpyxl.cell.cell import Cell as XlCell
 from openpyxl.cell.cell import MergedCell
 from openpyxl.chart import BarChart, Reference
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
@@ -48,24 +49,28 @@ def write_batch(path: Path, batch: Batch) -> None:
 def _write_batch(path: Path, batch: Batch) -> None:
     workbook = _load(path)
     fmt = batch.datetime_format
+    styles: _Styles = {}
     for write in batch.writes:
-        _put(_cell(workbook[write.sheet], write.row, write.column), write.value, fmt)
+        _put(_cell(workbook[write.sheet], write.row, write.column, styles), write.value, fmt)
     wrapped = {name: _wrapped_columns(workbook[name]) for name in {w.sheet for w in batch.writes}}
     for name, row in {(w.sheet, w.row) for w in batch.writes}:
         _fit_height(workbook[name], row, wrapped[name])
+    # The last filled row of each sheet written below or over, known without looking again.
+    filled: dict[str, int] = {}
     for name, rows in batch.appends.items():
         sheet = _sheet(workbook, name)
-        _write_rows(sheet, _last_filled_row(sheet) + 1, rows, fmt)
+        below = _last_filled_row(sheet)
+        filled[sheet.title] = max(below, _write_rows(sheet, below + 1, rows, fmt, styles))
     for name, rows in batch.replacements.items():
         sheet = _sheet(workbook, name)
         for cell in list(sheet._cells.values()):
             if cell.value is not None:  # merged cells refuse even None
                 cell.value = None
-        _write_rows(sheet, 1, rows, fmt)
+        filled[sheet.title] = _write_rows(sheet, 1, rows, fmt, styles)
     for chart in batch.charts:
         _draw(workbook[chart.sheet], chart)
     for sheet in workbook.worksheets:
-        _cover_rows_with_filter(sheet)
+        _cover_rows_with_filter(sheet, filled.get(sheet.title))
     try:
         _save_atomically(workbook, path)
     finally:
@@ -119,30 +124,55 @@ def _load(path: Path) -> Workbook:
 def _last_filled_row(sheet: Worksheet) -> int:
     # The cells openpyxl holds, not iter_rows(): that would make (and later save) an empty
     # cell at every gap of the sheet's whole rectangle, for each call.
-    return max((row for (row, _), cell in sheet._cells.items() if cell.value is not None), default=0)
+    cells = sheet._cells
+    if not cells:
+        return 0
+    # The bottom row usually holds a value: finding it (and its rightmost cell) compares
+    # keys only; the other cells are looked at only when that row is all empty.
+    bottom, width = max(cells)
+    if any((cell := cells.get((bottom, column))) is not None and cell.value is not None
+           for column in range(1, width + 1)):
+        return bottom
+    return max((row for (row, _), cell in cells.items() if cell.value is not None), default=0)
 
 
-def _cover_rows_with_filter(sheet: Worksheet) -> None:
+def _cover_rows_with_filter(sheet: Worksheet, filled: int | None = None) -> None:
+    """``filled``: the sheet's last filled row when already known."""
     # An autofilter covers a fixed range; LibreOffice filters only the rows inside it,
     # so rows people or sync added below must join the range.
     if not sheet.auto_filter.ref:
         return
     first, top, last, _ = range_boundaries(sheet.auto_filter.ref)
-    bottom = max(top, _last_filled_row(sheet))
+    bottom = max(top, _last_filled_row(sheet) if filled is None else filled)
     sheet.auto_filter.ref = f"{get_column_letter(first)}{top}:{get_column_letter(last)}{bottom}"
 
 
-def _write_rows(sheet: Worksheet, first_row: int, rows: Sequence[Values], fmt: str) -> None:
+def _write_rows(sheet: Worksheet, first_row: int, rows: Sequence[Values], fmt: str, styles: _Styles) -> int:
+    """Writes the rows from ``first_row`` on; the last row given a value (0: none)."""
+    written = 0
     for row_number, values in enumerate(rows, start=first_row):
         for column, value in enumerate(values, start=1):
             if value is not None and value != "":
-                _put(_cell(sheet, row_number, column), value, fmt)
+                _put(_cell(sheet, row_number, column, styles), value, fmt)
+                written = row_number
+    return written
 
 
-def _cell(sheet: Worksheet, row: int, column: int) -> XlCell:
+# Per sheet and column, the style a new cell takes from its column (None: the column has
+# none), as openpyxl stores it: worked out for the first such cell, copied to the others.
+_Styles = dict[tuple[str, int], StyleArray | None]
+
+
+def _cell(sheet: Worksheet, row: int, column: int, styles: _Styles) -> XlCell:
     """The cell, created with its column's style the way Excel creates a cell someone types in."""
     cell = sheet.cell(row=row, column=column)
     if cell.has_style:
+        return cell
+    key = (sheet.title, column)
+    if key in styles:
+        style = styles[key]
+        if style is not None:
+            cell._style = copy(style)
         return cell
     source = _dimension(sheet, column)
     if source is not None and source.has_style:
@@ -152,6 +182,9 @@ def _cell(sheet: Worksheet, row: int, column: int) -> XlCell:
         cell.alignment = copy(source.alignment)
         cell.protection = copy(source.protection)
         cell.number_format = source.number_format
+        styles[key] = copy(cell._style)
+    else:
+        styles[key] = None
     return cell
 
 
