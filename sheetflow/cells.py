@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import urlsplit
 
 from .table import Cell
@@ -187,7 +187,7 @@ def parse_choice(raw: Cell, choices: tuple[str, ...]) -> str | Unreadable | None
     return Unreadable("choice-unknown", {"choices": ", ".join(choices)})
 
 
-@cache
+@lru_cache(maxsize=256)  # one entry per dropdown column of the workflows in use
 def _folded_choices(choices: tuple[str, ...]) -> dict[str, str]:
     """Each choice by its folded form; the first of choices that fold alike wins."""
     folded: dict[str, str] = {}
