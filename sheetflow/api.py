@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from . import cells, ledger, placement, resources
+from .collector import paused
 from .errors import RegisterBusy, SheetflowError
 from .gsheets.source import is_google
 from .history_headers import HISTORY_HEADERS
@@ -229,18 +230,18 @@ def _run(
     moment = _moment(now, wf)
     moved: tuple[int, ...] = ()
     unsettled: tuple[Batch, Sheet] | None = None  # a write that failed after it may have landed
-    with open_source(source, write=write, connection=connection) as book:
+    with paused(), open_source(source, write=write, connection=connection) as book:
         # A write that failed for a passing reason may still have landed: each attempt
         # reads and plans afresh, so what landed is not written twice.
         for attempt in retrying(sleep=connection.sleep):
             with attempt:
-                sheets = book.read([wf.sheets.register_, wf.sheets.history, wf.sheets.recap])
+                sheets = book.read([wf.sheets.register_, wf.sheets.history])
                 layout, rows = read_register(sheets, wf)
                 if unsettled and _landed(unsettled[0], sheets, wf):
                     # It did land, perhaps in rows people moved meanwhile: put that right first.
                     batch, before = unsettled
                     moved = _settle(book, batch, before, {before.name: sheets[before.name]}, layout, wf)
-                    sheets = book.read([wf.sheets.register_, wf.sheets.history, wf.sheets.recap])
+                    sheets = book.read([wf.sheets.register_, wf.sheets.history])
                     layout, rows = read_register(sheets, wf)
                 unsettled = None
                 history = read_history(sheets, wf)

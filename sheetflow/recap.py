@@ -13,7 +13,6 @@ from itertools import pairwise
 from . import cells, messages
 from .sync import HistoryEntry, Plan, RowOutcome
 from .table import Values
-from .timeliness import delays
 from .workflow import Workflow
 
 # Where the status counts sit, so a chart can point at them: header on this row, one row per status.
@@ -113,7 +112,7 @@ class _Timed:
             # Steps still awaited are not counted: the rate is of what was done.
             self.done[id(row)] = [
                 (delay.deadline.stamp, delay.days <= 0)
-                for delay in delays(row.values, row.after, row.latest_handover, date.max, workflow)
+                for delay in row.delays
                 if delay.done
             ]
             self.hours[id(row)] = [_hours(row, earlier, later) for earlier, later in self.steps]

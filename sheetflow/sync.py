@@ -18,7 +18,7 @@ from functools import cache
 from . import cells, messages
 from .findings import Finding, Severity
 from .table import Cell
-from .timeliness import timeliness
+from .timeliness import Delay, delays, timeliness
 from .validate import field_findings, submission_findings
 from .workflow import CONDITION, Check, ColumnType, Transition, Workflow, fold
 
@@ -65,6 +65,7 @@ class RowOutcome:
     findings: tuple[Finding, ...]
     history: tuple[HistoryEntry, ...]
     latest_handover: datetime | None = None  # the day later steps are due
+    delays: tuple[Delay, ...] = ()  # each step done or due, and how late (Rekap adds them up)
 
 
 @dataclass(frozen=True)
@@ -233,6 +234,7 @@ class _RowRun:
     copied_from: str = ""
     findings: list[Finding] = field(default_factory=list)
     entries: list[HistoryEntry] = field(default_factory=list)
+    delays: list[Delay] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.values = dict(self.row.values)
@@ -276,6 +278,7 @@ class _RowRun:
             findings=tuple(self.findings),
             history=tuple(self.entries),
             latest_handover=self.latest_handover,
+            delays=tuple(self.delays),
         )
 
     def _renumber(self, numbers: _Numbering, original: str) -> None:
@@ -427,10 +430,9 @@ class _RowRun:
             lines.append(_rendered(status.hint, self.lang))
         self.values["status"] = status.label
         self.values["notes"] = "\n".join(lines)
+        self.delays = delays(self.values, state, self.latest_handover, self.now.date(), self.workflow)
         if "timeliness" in self.workflow.column:
-            self.values["timeliness"] = timeliness(
-                self.values, state, self.latest_handover, self.now.date(), self.workflow
-            )
+            self.values["timeliness"] = timeliness(self.delays, self.workflow)
 
     def _changes(self) -> Iterable[CellChange]:
         before = self.row.values

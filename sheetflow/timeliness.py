@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -42,12 +42,9 @@ def delays(
     return found
 
 
-def timeliness(
-    values: Mapping[str, Cell], status: str, latest_handover: datetime | None, today: date, workflow: Workflow
-) -> str:
-    """``Tepat waktu``, ``Terlambat: diserahkan H+2; belum diperiksa H+1``, or "" when
-    nothing is due yet."""
-    found = delays(values, status, latest_handover, today, workflow)
+def timeliness(found: Sequence[Delay], workflow: Workflow) -> str:
+    """The row's delays as people read them: ``Tepat waktu``, ``Terlambat: diserahkan H+2;
+    belum diperiksa H+1``, or "" when nothing is due yet."""
     late = [
         f"{d.deadline.label if d.done else messages.render('pending', workflow.language, step=d.deadline.label)}"
         f" H+{d.days}"

@@ -3,7 +3,6 @@ conditional formatting, then saving atomically."""
 
 from __future__ import annotations
 
-import gc
 import os
 import shutil
 import tempfile
@@ -24,6 +23,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.dimensions import ColumnDimension
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..collector import paused
 from ..errors import RegisterUnreadable, RegisterUnwritable, SheetflowError
 from ..table import Batch, Cell, Chart, Values
 from .backend import UNREADABLE_MESSAGE
@@ -34,16 +34,8 @@ _UNREADABLE = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, S
 
 
 def write_batch(path: Path, batch: Batch) -> None:
-    # openpyxl's load and save make millions of objects and free almost none of them in
-    # cycles; the cyclic collector would walk the whole heap (the workbook and everything
-    # the sync read and planned) again and again for nothing, a fifth of a large sync.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with paused():  # openpyxl's load and save alone make millions of objects
         _write_batch(path, batch)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _write_batch(path: Path, batch: Batch) -> None:
