@@ -19,6 +19,7 @@ from .table import Cell
 # Excel and Sheets count serial days from 1899-12-30 (Lotus 1-2-3's leap-year bug).
 SERIAL_EPOCH = date(1899, 12, 30)
 MAX_SERIAL = 2_958_465  # 9999-12-31
+SERIAL_MIDNIGHT = datetime.combine(SERIAL_EPOCH, datetime.min.time())
 
 MONTHS = {
     name: number
@@ -153,7 +154,7 @@ def parse_datetime(raw: Cell) -> datetime | None:
         # A date-time read back from a file may carry float noise (15:59:59.9999): round it.
         return (raw.replace(tzinfo=None) + HALF_SECOND).replace(microsecond=0)
     if isinstance(raw, int | float) and not isinstance(raw, bool) and 1 <= raw <= MAX_SERIAL:
-        moment = datetime.combine(SERIAL_EPOCH, datetime.min.time()) + timedelta(days=raw)
+        moment = SERIAL_MIDNIGHT + timedelta(days=raw)
         # Serial fractions carry float noise; timestamps are kept to the second.
         return (moment + HALF_SECOND).replace(microsecond=0)
     return None

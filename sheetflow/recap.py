@@ -7,7 +7,7 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from itertools import pairwise
 
 from . import cells, messages
@@ -104,18 +104,16 @@ class _Timed:
 
     def __init__(self, rows: Iterable[RowOutcome], workflow: Workflow):
         self.deadlines = workflow.deadlines
-        self.steps = list(pairwise(d.stamp for d in workflow.deadlines))
+        stamps = [d.stamp for d in workflow.deadlines]
+        self.steps = list(pairwise(range(len(stamps))))
         # Keyed by the row object itself: a RowOutcome's own hash would digest all its values.
         self.done: dict[int, list[tuple[str, bool]]] = {}
         self.hours: dict[int, list[float | None]] = {}
         for row in rows:
             # Steps still awaited are not counted: the rate is of what was done.
-            self.done[id(row)] = [
-                (delay.deadline.stamp, delay.days <= 0)
-                for delay in row.delays
-                if delay.done
-            ]
-            self.hours[id(row)] = [_hours(row, earlier, later) for earlier, later in self.steps]
+            self.done[id(row)] = [(delay.deadline.stamp, delay.days <= 0) for delay in row.delays if delay.done]
+            stamped = [cells.parse_datetime(row.values.get(stamp)) for stamp in stamps]
+            self.hours[id(row)] = [_hours(stamped[earlier], stamped[later]) for earlier, later in self.steps]
 
     def on_time(self, rows: list[RowOutcome]) -> tuple[float | None, ...]:
         """Per step, the share of the steps done whose stamp fell on their day."""
@@ -138,8 +136,7 @@ class _Timed:
         return tuple(medians)
 
 
-def _hours(row: RowOutcome, earlier: str, later: str) -> float | None:
-    start, end = cells.parse_datetime(row.values.get(earlier)), cells.parse_datetime(row.values.get(later))
+def _hours(start: datetime | None, end: datetime | None) -> float | None:
     return (end - start).total_seconds() / 3600 if start and end and end >= start else None
 
 
