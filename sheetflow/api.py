@@ -43,7 +43,7 @@ class Backend(Protocol):
 class Connection:
     """How to reach a Google Sheet; files need none of it."""
 
-    credentials: str | os.PathLike[str] | None = None
+    credentials: str | os.PathLike[str] | Any = None  # a key file, or a key already loaded
     session: Callable[[Any], requests.Session] | None = None  # builds the HTTP session from the key
     sleep: Callable[[float], None] = time.sleep
     limiter: Any = None  # a gsheets RateLimiter shared by every Google Sheet of a run

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from . import report
@@ -15,6 +16,7 @@ from .api import Connection, SyncResult, check_register, sync_register
 from .config import Config, RegisterSettings
 from .errors import SheetflowError
 from .gsheets.ratelimit import RateLimiter
+from .gsheets.source import is_google
 from .memo import QUIET, Remembered
 from .notify import NotifyReport, events, notify
 from .runs import recalled, remember
@@ -50,6 +52,25 @@ class Outcome:
         return self.error is None
 
 
+class _Keys:
+    """One loaded service-account key per key file for the whole run: reading a key costs
+    tens of milliseconds, and a loaded key keeps its access token, so a thousand Google
+    Sheets under one key ask Google for one token, not a thousand."""
+
+    def __init__(self) -> None:
+        self._loaded: dict[Path | None, Any] = {}
+
+    def get(self, path: Path | None) -> Any:
+        if path not in self._loaded:
+            from .gsheets.client import load_credentials  # Google's libraries load only for a Google Sheet
+
+            try:
+                self._loaded[path] = load_credentials(path)
+            except SheetflowError:
+                return path  # each register that uses it reports the error itself
+        return self._loaded[path]
+
+
 def sync_all(
     config: Config,
     *,
@@ -71,11 +92,12 @@ def sync_all(
     limiter = RateLimiter(config.google.requests_per_minute, clock=clock, sleep=sleep)
     run = check_register if dry_run else sync_register
     moment = now or datetime.now(UTC)
+    keys = _Keys()
     outcomes = []
     for register in config.registers:
         source = config.source(register)
-        connection = Connection(credentials=config.credentials(register), session=session, sleep=sleep,
-                                limiter=limiter)
+        credentials = keys.get(config.credentials(register)) if is_google(source) else None
+        connection = Connection(credentials=credentials, session=session, sleep=sleep, limiter=limiter)
         try:
             workflow = load_workflow(register.workflow).adjusted(timezone=register.timezone,
                                                                  language=register.language)

@@ -62,6 +62,28 @@ def test_three_files_and_two_google_sheets_sync_in_one_run_with_one_broken(tmp_p
     assert emulator.grid(sheets[1], "Register")[1][15] == "Menunggu Pemeriksaan"
 
 
+def test_google_sheets_under_one_key_ask_google_for_one_token_per_run(tmp_path, emulator, service_key):
+    sheets = [emulator.create_spreadsheet("R", {"Register": register_rows((handed_over(),)), "Riwayat": [],
+                                                 "Rekap": []}, shared_with=[DEFAULT_EMAIL]) for _ in range(3)]
+    text = "".join(f'[[registers]]\nname = "google-{i}"\nsource = "gsheet:{sid}"\n\n' for i, sid in enumerate(sheets))
+    text += f'[google]\ncredentials = "{service_key}"\n'
+    emulator.reset_log()
+    outcomes = sync_all(load_config(write_config(tmp_path, text)), now=DAY_H, session=emulator.session,
+                        sleep=lambda seconds: None).outcomes
+    assert [o.ok for o in outcomes] == [True, True, True]
+    assert (emulator.count("token"), emulator.count("write")) == (1, 3)
+
+
+def test_a_broken_key_fails_each_register_that_uses_it_and_no_other(tmp_path):
+    (tmp_path / "rusak.json").write_text("bukan json", encoding="utf-8")
+    text = excel_registers(tmp_path, ["bedoyo"])
+    text += "".join(f'[[registers]]\nname = "google-{i}"\nsource = "gsheet:{"x" * 30}{i}"\n'
+                    f'credentials = "rusak.json"\n\n' for i in range(2))
+    outcomes = sync_all(load_config(write_config(tmp_path, text)), now=DAY_H, sleep=lambda seconds: None).outcomes
+    assert [o.ok for o in outcomes] == [True, False, False]
+    assert all("rusak.json bukan JSON" in o.error for o in outcomes[1:])
+
+
 def test_the_cli_syncs_every_register_and_exits_4_when_one_failed(tmp_path, monkeypatch):
     text = excel_registers(tmp_path, ["bedoyo", "genjahan"]) + '[[registers]]\nname = "rusak"\nsource = "x.xlsx"\n'
     monkeypatch.chdir(tmp_path)

@@ -33,8 +33,13 @@ SessionFactory = Callable[[service_account.Credentials], requests.Session]
 ENVIRONMENT = "GOOGLE_APPLICATION_CREDENTIALS"
 
 
-def load_credentials(path: str | os.PathLike[str] | None = None) -> service_account.Credentials:
-    """A service-account key from ``path`` or ``$GOOGLE_APPLICATION_CREDENTIALS``."""
+def load_credentials(
+    path: str | os.PathLike[str] | service_account.Credentials | None = None,
+) -> service_account.Credentials:
+    """A service-account key from ``path`` or ``$GOOGLE_APPLICATION_CREDENTIALS``; a key
+    already loaded is used as it is (with the token it may already hold)."""
+    if isinstance(path, service_account.Credentials):
+        return path
     source = path or os.environ.get(ENVIRONMENT)
     if not source:
         raise CredentialsInvalid(
