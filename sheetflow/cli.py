@@ -136,6 +136,18 @@ def _run_config(
         sys.exit(FLEET_FAILED)
 
 
+def _run_source(
+    source: str, *, write: bool, lang: str, now: datetime | None, quiet: bool, as_json: bool,
+    credentials: str | None,
+) -> bool:
+    """One register synced (or checked) and its report printed: whether it changed something."""
+    form = report.form("summary" if write else "details", lang, quiet=quiet, as_json=as_json)
+    shown = run_register(source, write=write, form=form, now=now, credentials=credentials)
+    if shown.text is not None:
+        click.echo(shown.text)
+    return shown.changed
+
+
 @cli.command()
 @click.argument("source", required=False)
 @click.option("--exit-code", is_flag=True, help="Exit 1 when sync would change something (like git diff).")
@@ -160,11 +172,9 @@ def check(
     if source is None:
         _run_config(config_file, dry_run=True, lang=lang, now=now, quiet=quiet, as_json=as_json)
         return
-    form = report.form("details", lang, quiet=quiet, as_json=as_json)
-    shown = run_register(source, write=False, form=form, now=now, credentials=credentials)
-    if shown.text is not None:
-        click.echo(shown.text)
-    if exit_code and shown.changed:
+    changed = _run_source(source, write=False, lang=lang, now=now, quiet=quiet, as_json=as_json,
+                          credentials=credentials)
+    if exit_code and changed:
         sys.exit(1)
 
 
@@ -190,10 +200,7 @@ def sync(
     if source is None:
         _run_config(config_file, dry_run=False, lang=lang, now=now, quiet=quiet, as_json=as_json)
         return
-    form = report.form("summary", lang, quiet=quiet, as_json=as_json)
-    shown = run_register(source, write=True, form=form, now=now, credentials=credentials)
-    if shown.text is not None:
-        click.echo(shown.text)
+    _run_source(source, write=True, lang=lang, now=now, quiet=quiet, as_json=as_json, credentials=credentials)
 
 
 @cli.command()
