@@ -23,7 +23,7 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -36,13 +36,13 @@ ENVIRONMENT = "SHEETFLOW_CACHE"
 QUIET = "quiet"
 # Bumped when a record's layout changes, so older records are simply not used.
 LAYOUT = 1
+FIELDS = {"layout", "register", "file", "day", "timezone", "workflow", "code", "attention", "reports"}
 
 
 @dataclass(frozen=True)
 class Remembered:
-    """A run that changed nothing: where, when, and what it reported."""
+    """A run that changed nothing, in the register's time zone: what it reported."""
 
-    day: date
     timezone: str
     attention: int  # rows with an error finding
     report: Any  # the report in the form asked for: text, or the JSON object
@@ -88,8 +88,7 @@ def recall(
     zone = ZoneInfo(record["timezone"])
     if (now if now.tzinfo else now.replace(tzinfo=zone)).astimezone(zone).date().isoformat() != record["day"]:
         return None
-    return Remembered(date.fromisoformat(record["day"]), record["timezone"], record["attention"],
-                      record["reports"][form])
+    return Remembered(record["timezone"], record["attention"], record["reports"][form])
 
 
 def remember(
@@ -128,9 +127,9 @@ def _load(path: Path) -> dict[str, Any] | None:
         record = json.loads(_record_path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(record, dict) or record.get("layout") != LAYOUT or record.get("register") != str(
-            path.resolve()):
-        return None
+    if not (isinstance(record, dict) and record.get("layout") == LAYOUT and record.keys() >= FIELDS
+            and record["register"] == str(path.resolve()) and isinstance(record["reports"], dict)):
+        return None  # damaged, or written by another version: plan as usual
     return record
 
 

@@ -37,8 +37,7 @@ def run_register(
                           form=form)
     if remembered is not None:
         text = report.shown(remembered.report, form, source=source, now=remembered.aware(moment),
-                            timezone=remembered.timezone,
-                            dry_run=not write)
+                            timezone=remembered.timezone, dry_run=not write)
         return Shown(text, changed=False)
     from .api import Connection, check_register, sync_register
 

@@ -122,8 +122,9 @@ def test_a_record_from_other_code_or_a_damaged_record_is_not_used(settled, memo_
     record["reports"]["summary:id"] = "dipalsukan"
     path.write_text(json.dumps(record), encoding="utf-8")
     assert "dipalsukan" not in run("sync", settled, *LATER_TODAY).output
-    path.write_text("{ rusak", encoding="utf-8")
-    assert run("sync", settled, *LATER_TODAY).exit_code == 0
+    for damaged in ("{ rusak", json.dumps({"layout": 1, "register": str(settled.resolve())}), "[]"):
+        path.write_text(damaged, encoding="utf-8")
+        assert run("sync", settled, *LATER_TODAY).exit_code == 0
 
 
 def test_an_unwritable_memo_folder_costs_only_time(settled, monkeypatch, tmp_path):
