@@ -23,11 +23,9 @@ from datetime import UTC, datetime
 from itertools import pairwise
 from pathlib import Path
 
-from sheetflow.layout import read_history, read_register
-from sheetflow.sync import plan
 from sheetflow.xlsx.backend import open_workbook
 
-from .registers import NOW, WORKFLOW, build, edit_one_percent
+from .registers import NOW, WORKFLOW, build, edit_one_percent, planner_seconds
 
 HERE = Path(__file__).resolve().parent
 CACHE = HERE / ".cache"
@@ -67,14 +65,8 @@ def median_run(runs: int, prepare, *args: str) -> tuple[float, int]:
 def planner_rate(path: Path) -> float:
     with open_workbook(path, write=False) as book:
         sheets = book.read([WORKFLOW.sheets.register_, WORKFLOW.sheets.history])
-    _, rows = read_register(sheets, WORKFLOW)
-    history = read_history(sheets, WORKFLOW)
-    times = []
-    for _ in range(3):
-        started = time.perf_counter()
-        plan(rows, history, NOW, WORKFLOW)
-        times.append(time.perf_counter() - started)
-    return len(rows) / statistics.median(times)
+    rows, seconds = planner_seconds(sheets)
+    return rows / seconds
 
 
 def machine() -> str:

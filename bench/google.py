@@ -24,10 +24,8 @@ import time
 from pathlib import Path
 
 from sheetflow import api
-from sheetflow.layout import read_history, read_register
-from sheetflow.sync import plan
 
-from .registers import MIX, NOW, WORKFLOW, staff_row
+from .registers import MIX, NOW, WORKFLOW, planner_seconds, staff_row
 
 LATENCY = 0.1
 ROUNDS = 3
@@ -102,14 +100,7 @@ def _planner(source: str, connection: api.Connection) -> float:
     """The pure planner on the rows the next sync will read (median of three)."""
     with api.open_source(source, write=False, connection=connection) as book:
         sheets = book.read([WORKFLOW.sheets.register_, WORKFLOW.sheets.history])
-    _, register_rows = read_register(sheets, WORKFLOW)
-    history = read_history(sheets, WORKFLOW)
-    times = []
-    for _ in range(3):
-        started = time.perf_counter()
-        plan(register_rows, history, NOW, WORKFLOW)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+    return planner_seconds(sheets)[1]
 
 
 def _letter(column: int) -> str:

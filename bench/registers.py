@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import random
 import shutil
+import statistics
+import time
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -11,6 +14,9 @@ from zoneinfo import ZoneInfo
 import openpyxl
 
 from sheetflow import api
+from sheetflow.layout import read_history, read_register
+from sheetflow.sync import plan
+from sheetflow.table import Sheet
 from sheetflow.workflow import load_workflow
 
 WORKFLOW = load_workflow()
@@ -86,3 +92,16 @@ def edit_one_percent(source: Path, target: Path, seed: int = 1) -> Path:
         sheet.cell(row, where[HEADER["handover"]], "Ya")
     book.save(target)
     return target
+
+
+def planner_seconds(sheets: Mapping[str, Sheet]) -> tuple[int, float]:
+    """The pure planner on a register read by a backend: its rows, and the median seconds
+    of three plans (the rows and history parsed beforehand, outside the clock)."""
+    _, rows = read_register(sheets, WORKFLOW)
+    history = read_history(sheets, WORKFLOW)
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        plan(rows, history, NOW, WORKFLOW)
+        times.append(time.perf_counter() - started)
+    return len(rows), statistics.median(times)
