@@ -136,11 +136,15 @@ def _run_config(
         sys.exit(FLEET_FAILED)
 
 
-def _run_source(
-    source: str, *, write: bool, lang: str, now: datetime | None, quiet: bool, as_json: bool,
-    credentials: str | None,
+def _run(
+    source: str | None, config_file: str | None, *, write: bool, lang: str, now: datetime | None, quiet: bool,
+    as_json: bool, credentials: str | None,
 ) -> bool:
-    """One register synced (or checked) and its report printed: whether it changed something."""
+    """One register synced (or checked) and its report printed: whether it changed something.
+    Without a source, every register of the configuration file (exit 4 when one failed)."""
+    if source is None:
+        _run_config(config_file, dry_run=not write, lang=lang, now=now, quiet=quiet, as_json=as_json)
+        return False
     form = report.form("summary" if write else "details", lang, quiet=quiet, as_json=as_json)
     shown = run_register(source, write=write, form=form, now=now, credentials=credentials)
     if shown.text is not None:
@@ -169,11 +173,8 @@ def check(
 
     SOURCE is an .xlsx file, or a Google Sheet as gsheet:ID or its URL; without it, every
     register of the configuration file."""
-    if source is None:
-        _run_config(config_file, dry_run=True, lang=lang, now=now, quiet=quiet, as_json=as_json)
-        return
-    changed = _run_source(source, write=False, lang=lang, now=now, quiet=quiet, as_json=as_json,
-                          credentials=credentials)
+    changed = _run(source, config_file, write=False, lang=lang, now=now, quiet=quiet, as_json=as_json,
+                   credentials=credentials)
     if exit_code and changed:
         sys.exit(1)
 
@@ -197,10 +198,7 @@ def sync(
 
     SOURCE is an .xlsx file, or a Google Sheet as gsheet:ID or its URL; without it, every
     register of the configuration file (exit 4 when any of them failed)."""
-    if source is None:
-        _run_config(config_file, dry_run=False, lang=lang, now=now, quiet=quiet, as_json=as_json)
-        return
-    _run_source(source, write=True, lang=lang, now=now, quiet=quiet, as_json=as_json, credentials=credentials)
+    _run(source, config_file, write=True, lang=lang, now=now, quiet=quiet, as_json=as_json, credentials=credentials)
 
 
 @cli.command()
