@@ -146,6 +146,15 @@ def rebuilt(source: Path, target: Path, change: dict[str, Any]) -> Path:
     return target
 
 
+def declared(content_type: str, relationship: str) -> dict[str, Any]:
+    """The edits that make an added part belong to the workbook: its content type, and the
+    workbook's relationship to it (for ``rebuilt``)."""
+    return {
+        "[Content_Types].xml": lambda xml: xml.replace("</Types>", content_type + "</Types>"),
+        "xl/_rels/workbook.xml.rels": lambda xml: xml.replace("</Relationships>", relationship + "</Relationships>"),
+    }
+
+
 def entity_bomb_in_sheet(folder: Path) -> Path:
     def bomb(xml: str) -> str:
         xml = re.sub(r"^<\?xml[^>]*\?>", "", xml)
@@ -160,12 +169,9 @@ def entity_bomb_in_shared_strings(folder: Path) -> Path:
     source = new_register(folder, handed_over(), name="asal.xlsx")
     return rebuilt(source, folder / "register.xlsx", {
         "xl/sharedStrings.xml": SHARED.encode(),
-        "[Content_Types].xml": lambda xml: xml.replace("</Types>", (
-            '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
-            'officedocument.spreadsheetml.sharedStrings+xml"/></Types>')),
-        "xl/_rels/workbook.xml.rels": lambda xml: xml.replace("</Relationships>", (
-            f'<Relationship Id="rIdBomb" Type="{RELS}/sharedStrings" Target="sharedStrings.xml"/>'
-            "</Relationships>")),
+        **declared('<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+                   'officedocument.spreadsheetml.sharedStrings+xml"/>',
+                   f'<Relationship Id="rIdBomb" Type="{RELS}/sharedStrings" Target="sharedStrings.xml"/>'),
         "xl/worksheets/sheet1.xml": lambda xml: xml.replace(
             "<c r=\"C2\" t=\"inlineStr\"><is><t>Rapat koordinasi kalurahan</t></is></c>",
             '<c r="C2" t="s"><v>0</v></c>'),
@@ -280,12 +286,9 @@ def external_link(folder: Path, url: str) -> Path:
     return rebuilt(source, folder / "register.xlsx", {
         "xl/externalLinks/externalLink1.xml": link.encode(),
         "xl/externalLinks/_rels/externalLink1.xml.rels": link_rels.encode(),
-        "[Content_Types].xml": lambda xml: xml.replace("</Types>", (
-            '<Override PartName="/xl/externalLinks/externalLink1.xml" ContentType="application/'
-            'vnd.openxmlformats-officedocument.spreadsheetml.externalLink+xml"/></Types>')),
-        "xl/_rels/workbook.xml.rels": lambda xml: xml.replace("</Relationships>", (
-            f'<Relationship Id="rIdLink" Type="{RELS}/externalLink" Target="externalLinks/externalLink1.xml"/>'
-            "</Relationships>")),
+        **declared('<Override PartName="/xl/externalLinks/externalLink1.xml" ContentType="application/'
+                   'vnd.openxmlformats-officedocument.spreadsheetml.externalLink+xml"/>',
+                   f'<Relationship Id="rIdLink" Type="{RELS}/externalLink" Target="externalLinks/externalLink1.xml"/>'),
         "xl/workbook.xml": lambda xml: xml.replace(
             "</sheets>", '</sheets><externalReferences><externalReference r:id="rIdLink"/></externalReferences>'),
     })
@@ -313,11 +316,9 @@ def with_macros(folder: Path, suffix: str) -> Path:
     source = new_register(folder, handed_over(), name="asal.xlsx")
     return rebuilt(source, folder / f"register{suffix}", {
         "xl/vbaProject.bin": VBA,
-        "[Content_Types].xml": lambda xml: xml.replace("</Types>", (
-            '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>')),
-        "xl/_rels/workbook.xml.rels": lambda xml: xml.replace("</Relationships>", (
-            '<Relationship Id="rIdVba" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" '
-            'Target="vbaProject.bin"/></Relationships>')),
+        **declared('<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>',
+                   '<Relationship Id="rIdVba" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" '
+                   'Target="vbaProject.bin"/>'),
     })
 
 
