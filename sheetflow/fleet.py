@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import report
 from .api import Connection, SyncResult, check_register, sync_register
 from .config import Config, RegisterSettings
 from .errors import SheetflowError
@@ -107,7 +106,7 @@ def sync_all(
                 log.info("%s: tidak berubah sejak sync terakhir", register.name)
             else:
                 result = run(source, now=now, workflow=workflow, connection=connection)
-                remember(result, form, report.kept(result, form))
+                remember(result, form)
                 outcome = Outcome(register, source, result)
                 log.info("%s: %s baris berubah, %s baris Riwayat", register.name,
                          sum(1 for r in result.plan.rows if r.changes or r.history), len(result.plan.history))

@@ -60,9 +60,11 @@ def recalled(source: str, *, write: bool, now: datetime, workflow: str, form: st
     return remembered
 
 
-def remember(result: SyncResult, form: str, kept: Any) -> None:
-    """Keep a run that changed nothing, with its report in ``form``."""
+def remember(result: SyncResult, form: str, kept: Any = None) -> None:
+    """Keep a run that changed nothing, with its report in ``form`` (``kept``, when the
+    caller has it already)."""
     if result.digest is None or result.plan.changed:
         return
     memo.remember(result.source, content=result.digest, now=result.now, timezone=result.workflow.timezone,
-                  workflow=result.workflow.definition, attention=report.attention(result), form=form, report=kept)
+                  workflow=result.workflow.definition, attention=report.attention(result), form=form,
+                  report=report.kept(result, form) if kept is None else kept)
