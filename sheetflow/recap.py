@@ -104,15 +104,14 @@ class _Timed:
 
     def __init__(self, rows: Iterable[RowOutcome], workflow: Workflow):
         self.deadlines = workflow.deadlines
-        stamps = [d.stamp for d in workflow.deadlines]
-        self.steps = list(pairwise(range(len(stamps))))
+        self.steps = list(pairwise(range(len(self.deadlines))))
         # Keyed by the row object itself: a RowOutcome's own hash would digest all its values.
         self.done: dict[int, list[tuple[str, bool]]] = {}
         self.hours: dict[int, list[float | None]] = {}
         for row in rows:
             # Steps still awaited are not counted: the rate is of what was done.
             self.done[id(row)] = [(delay.deadline.stamp, delay.days <= 0) for delay in row.delays if delay.done]
-            stamped = [cells.parse_datetime(row.values.get(stamp)) for stamp in stamps]
+            stamped = row.stamps
             self.hours[id(row)] = [_hours(stamped[earlier], stamped[later]) for earlier, later in self.steps]
 
     def on_time(self, rows: list[RowOutcome]) -> tuple[float | None, ...]:

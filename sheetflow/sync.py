@@ -18,7 +18,7 @@ from functools import cache
 from . import cells, messages
 from .findings import Finding, Severity
 from .table import Cell
-from .timeliness import Delay, delays, timeliness
+from .timeliness import Delay, delays, stamps, timeliness
 from .validate import field_findings, submission_findings
 from .workflow import CONDITION, Check, ColumnType, Transition, Workflow, fold
 
@@ -66,6 +66,7 @@ class RowOutcome:
     history: tuple[HistoryEntry, ...]
     latest_handover: datetime | None = None  # the day later steps are due
     delays: tuple[Delay, ...] = ()  # each step done or due, and how late (Rekap adds them up)
+    stamps: tuple[datetime | None, ...] = ()  # when each step was stamped, per workflow.deadlines (Rekap too)
 
 
 @dataclass(frozen=True)
@@ -235,6 +236,7 @@ class _RowRun:
     findings: list[Finding] = field(default_factory=list)
     entries: list[HistoryEntry] = field(default_factory=list)
     delays: list[Delay] = field(default_factory=list)
+    stamps: tuple[datetime | None, ...] = ()
 
     def __post_init__(self) -> None:
         self.values = dict(self.row.values)
@@ -279,6 +281,7 @@ class _RowRun:
             history=tuple(self.entries),
             latest_handover=self.latest_handover,
             delays=tuple(self.delays),
+            stamps=self.stamps,
         )
 
     def _renumber(self, numbers: _Numbering, original: str) -> None:
@@ -430,7 +433,8 @@ class _RowRun:
             lines.append(_rendered(status.hint, self.lang))
         self.values["status"] = status.label
         self.values["notes"] = "\n".join(lines)
-        self.delays = delays(self.values, state, self.latest_handover, self.now.date(), self.workflow)
+        self.stamps = stamps(self.values, self.workflow)
+        self.delays = delays(self.values, self.stamps, state, self.latest_handover, self.now.date(), self.workflow)
         if "timeliness" in self.workflow.column:
             self.values["timeliness"] = timeliness(self.delays, self.workflow)
 

@@ -21,12 +21,19 @@ class Delay:
     done: bool  # False: the step is still awaited
 
 
+def stamps(values: Mapping[str, Cell], workflow: Workflow) -> tuple[datetime | None, ...]:
+    """When each SOP step was stamped, in the order of ``workflow.deadlines``."""
+    parse = cells.parse_datetime
+    return tuple(parse(values.get(deadline.stamp)) for deadline in workflow.deadlines)
+
+
 def delays(
-    values: Mapping[str, Cell], status: str, latest_handover: datetime | None, today: date, workflow: Workflow
+    values: Mapping[str, Cell], stamped: Sequence[datetime | None], status: str, latest_handover: datetime | None,
+    today: date, workflow: Workflow,
 ) -> list[Delay]:
-    """Each step that is done, or awaited and already due: how late it is."""
+    """Each step that is done, or awaited and already due: how late it is. ``stamped``: as ``stamps`` gives."""
     found = []
-    for deadline in workflow.deadlines:
+    for deadline, stamp in zip(workflow.deadlines, stamped, strict=True):
         if deadline.due == HANDOVER:
             due = latest_handover.date() if latest_handover else None
         else:
@@ -34,9 +41,8 @@ def delays(
             due = parsed if isinstance(parsed, date) else None
         if due is None:
             continue
-        stamped = cells.parse_datetime(values.get(deadline.stamp))
-        if stamped is not None:
-            found.append(Delay(deadline, (stamped.date() - due).days, done=True))
+        if stamp is not None:
+            found.append(Delay(deadline, (stamp.date() - due).days, done=True))
         elif status in deadline.awaited_in and today > due:
             found.append(Delay(deadline, (today - due).days, done=False))
     return found
