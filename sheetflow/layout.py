@@ -56,10 +56,10 @@ def read_register(sheets: Mapping[str, Sheet], workflow: Workflow) -> tuple[Layo
             "sheetflow init (berkas Excel) atau sheetflow setup (Google Sheet)."
         )
     layout = Layout.locate(sheet.rows[0] if sheet.rows else (), workflow)
-    rows = [
-        RegisterRow(number, {key: _at(values, pos) for key, pos in layout.positions.items()})
-        for number, values in enumerate(sheet.rows[1:], start=2)
-    ]
+    keys = tuple(layout.positions)
+    pick = _picker(tuple(layout.positions.values()))
+    rows = [RegisterRow(number, dict(zip(keys, pick(values), strict=True)))
+            for number, values in enumerate(sheet.rows[1:], start=2)]
     return layout, rows
 
 
@@ -138,8 +138,4 @@ def history_values(entry: HistoryEntry) -> Values:
     texts = (entry.register_no, entry.from_status, entry.to_status, entry.role, entry.name, entry.reason,
              entry.fingerprint, entry.code, entry.archive)
     return (entry.time, *(text or None for text in texts))
-
-
-def _at(values: Values, position: int) -> object:
-    return values[position - 1] if position <= len(values) else None
 
