@@ -2,6 +2,7 @@
 against the Sheets API v4 emulator on 127.0.0.1."""
 
 import json
+import threading
 
 import pytest
 from click.testing import CliRunner
@@ -49,6 +50,46 @@ def test_a_sync_that_changes_rows_makes_two_reads_and_one_write(google_register,
     assert len([r for r in plan.rows if r.changes]) == rows
     assert reads_and_writes(emulator) == (2, 1)
     assert {r["status"] for r in register.rows()} == {"Menunggu Pemeriksaan"}
+
+
+def test_a_check_reads_only_the_cells(google_register, emulator):
+    register = google_register(*MIXED)
+    emulator.reset_log()
+    api.check_register(register.source, now=DAY_H, connection=register.connection)
+    assert [r["kind"] for r in emulator.requests] == ["token", "read"]
+
+
+def test_a_sync_fetches_the_metadata_for_its_write_right_after_its_read(google_register, emulator):
+    register = google_register(handed_over())
+    emulator.reset_log()
+    register.sync()
+    reads = [r["path"] for r in emulator.requests if r["kind"] == "read"]
+    assert [r["kind"] for r in emulator.requests] == ["token", "read", "read", "write"]
+    assert reads[0].endswith("/values:batchGet") and not reads[1].endswith("/values:batchGet")
+
+
+def test_the_metadata_fetch_goes_out_before_anything_asks_for_it(google_register, emulator):
+    """It overlaps the planning: the read alone sets it off."""
+    register = google_register(handed_over())
+    fetched = threading.Event()
+    emulator.on_request(lambda record, emu: fetched.set() if record["kind"] == "read" and not
+                        record["path"].endswith("/values:batchGet") else None)
+    with api.open_source(register.source, write=True, connection=register.connection) as book:
+        book.read([WORKFLOW.sheets.register_])
+        assert fetched.wait(timeout=30)
+        assert WORKFLOW.sheets.register_ in {s["properties"]["title"] for s in book.metadata["sheets"]}
+
+
+def test_a_register_without_its_history_sheet_costs_one_read_more(emulator, connection):
+    spreadsheet_id = emulator.create_spreadsheet("Register", {"Register": register_rows((handed_over(),))},
+                                                 shared_with=[DEFAULT_EMAIL])
+    emulator.reset_log()
+    api.sync_register(f"gsheet:{spreadsheet_id}", now=DAY_H, connection=connection)
+    # The read naming Riwayat fails as Google fails it, the metadata says which sheets exist,
+    # and the register alone is read again.
+    assert reads_and_writes(emulator) == (3, 1)
+    assert [row[3] for row in emulator.grid(spreadsheet_id, WORKFLOW.sheets.history)[1:]] == [
+        "Draf", "Menunggu Pemeriksaan"]
 
 
 def test_cells_are_read_unformatted_with_serial_dates(google_register, emulator):

@@ -10,12 +10,15 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from concurrent import futures
+from concurrent.futures import Future
+from contextlib import contextmanager, suppress
 from typing import Any
 
+from ..errors import SheetflowError
 from ..table import Batch, CellWrite, Chart, Sheet
 from .cells import cell_data, from_effective, trimmed
-from .client import SessionFactory, SheetsClient, load_credentials
+from .client import SessionFactory, SheetsClient, UnknownRange, load_credentials
 from .ratelimit import RateLimiter
 from .source import spreadsheet_id
 
@@ -33,12 +36,16 @@ def open_spreadsheet(
     sleep: Callable[[float], None] | None = None,
     limiter: RateLimiter | None = None,
 ) -> Iterator[GoogleRegister]:
-    """One read of the spreadsheet's metadata; ``write`` is accepted for symmetry with files:
-    Google has no lock to take, which is why writes are checked after the fact."""
+    """``write``: the caller means to write, so the metadata a write needs is fetched while
+    it plans. Google has no lock to take, which is why writes are checked after the fact."""
     key = load_credentials(credentials)
     client = SheetsClient(key, spreadsheet_id(source), session=session(key) if session else None, sleep=sleep,
                           limiter=limiter)
-    yield GoogleRegister(client, client.metadata())
+    book = GoogleRegister(client, prefetch=write)
+    try:
+        yield book
+    finally:
+        book.close()
 
 
 def quote(title: str) -> str:
@@ -46,14 +53,40 @@ def quote(title: str) -> str:
 
 
 class GoogleRegister:
-    def __init__(self, client: SheetsClient, metadata: Mapping[str, Any]):
+    """The metadata (sheet ids, grid sizes, charts) is fetched only when needed: the first
+    read goes out without it, and a caller that will write gets it fetched in the background
+    right after that read, so its round trip overlaps the planning instead of adding to it."""
+
+    def __init__(self, client: SheetsClient, *, prefetch: bool = False):
         self._client = client
-        self.metadata = metadata
-        self._sheets = {s["properties"]["title"]: s["properties"] for s in metadata.get("sheets", [])}
+        self._prefetch = prefetch
+        self._metadata: Mapping[str, Any] | None = None
+        self._pending: Future[Mapping[str, Any]] | None = None
 
     @property
     def account(self) -> str:
         return self._client.account
+
+    @property
+    def metadata(self) -> Mapping[str, Any]:
+        if self._metadata is None:
+            fetched = None
+            if self._pending is not None:
+                # The fetch ahead was one attempt; if it failed, the one below retries and says why.
+                with suppress(SheetflowError):
+                    fetched = self._pending.result()
+                self._pending = None
+            self._metadata = fetched if fetched is not None else self._client.metadata()
+        return self._metadata
+
+    @property
+    def _sheets(self) -> dict[str, Mapping[str, Any]]:
+        return {s["properties"]["title"]: s["properties"] for s in self.metadata.get("sheets", [])}
+
+    def close(self) -> None:
+        """Waits for a fetch still under way, so no request outlives the register."""
+        if self._pending is not None:
+            futures.wait([self._pending])
 
     def prepare(self, requests_: list[dict[str, Any]]) -> None:
         """Setup's changes to the spreadsheet's structure, in one atomic request."""
@@ -61,14 +94,29 @@ class GoogleRegister:
             self._client.batch_update({"requests": requests_})
 
     def read(self, names: Sequence[str]) -> dict[str, Sheet]:
-        present = [name for name in names if name in self._sheets]
-        if not present:
-            return {}
-        response = self._client.values([quote(name) for name in present])
+        """The named sheets the spreadsheet has."""
+        present = list(names)
+        if self._metadata is not None:
+            present = [name for name in names if name in self._sheets]
+            response = self._client.values([quote(name) for name in present]) if present else {}
+        else:
+            try:
+                response = self._client.values([quote(name) for name in present])
+            except UnknownRange:  # a sheet is missing: the metadata says which
+                present = [name for name in names if name in self._sheets]
+                response = self._client.values([quote(name) for name in present]) if present else {}
+        if self._prefetch and self._metadata is None and self._pending is None:
+            self._fetch_ahead()
         return {
             name: Sheet(name, trimmed(block.get("values", [])))
             for name, block in zip(present, response.get("valueRanges", []), strict=True)
         }
+
+    def _fetch_ahead(self) -> None:
+        # After a read, so the token is in hand and the thread does not fetch another.
+        pool = futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="sheetflow-metadata")
+        self._pending = pool.submit(self._client.metadata, once=True)
+        pool.shutdown(wait=False)
 
     def apply(self, batch: Batch) -> dict[str, Sheet]:
         """Write the batch in one request; return the written sheets as they are after it."""

@@ -64,6 +64,10 @@ def load_credentials(
         ) from None
 
 
+class UnknownRange(SheetflowError):
+    """A range names a sheet the spreadsheet does not have (Google answers 400)."""
+
+
 class SheetsClient:
     """One spreadsheet's API, with reads retried on quota and server errors."""
 
@@ -85,7 +89,11 @@ class SheetsClient:
         if sleep is not None:
             self._retry_options["sleep"] = sleep
 
-    def metadata(self) -> Mapping[str, Any]:
+    def metadata(self, *, once: bool = False) -> Mapping[str, Any]:
+        """``once``: one attempt, not retried (a fetch ahead of need, redone on demand if it fails)."""
+        if once:
+            with self._errors():
+                return self._http.fetch_sheet_metadata(self.spreadsheet_id)
         return self._read(lambda: self._http.fetch_sheet_metadata(self.spreadsheet_id))
 
     def values(self, ranges: Sequence[str]) -> Mapping[str, Any]:
@@ -138,6 +146,8 @@ class SheetsClient:
             return RegisterNotFound(
                 f"Spreadsheet {self.spreadsheet_id} tidak ditemukan; periksa ID atau alamatnya."
             )
+        if code == 400 and "Unable to parse range" in detail:
+            return UnknownRange(f"Spreadsheet {self.spreadsheet_id} tidak punya sheet yang diminta: {detail}")
         if code == 429 or code >= 500:
             return RegisterBusy(f"Google Sheets sedang sibuk atau kuota habis ({code}); sync dicoba lagi nanti.")
         return SheetflowError(f"Google Sheets menolak permintaan ({code}): {detail}")
