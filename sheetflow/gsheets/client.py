@@ -147,7 +147,8 @@ class SheetsClient:
                 f"Spreadsheet {self.spreadsheet_id} tidak ditemukan; periksa ID atau alamatnya."
             )
         if code == 400 and "Unable to parse range" in detail:
-            return UnknownRange(f"Spreadsheet {self.spreadsheet_id} tidak punya sheet yang diminta: {detail}")
+            return UnknownRange(f"Spreadsheet {self.spreadsheet_id} tidak punya sheet yang diminta ({detail}); "
+                                "jalankan sheetflow setup untuk menyiapkannya.")
         if code == 429 or code >= 500:
             return RegisterBusy(f"Google Sheets sedang sibuk atau kuota habis ({code}); sync dicoba lagi nanti.")
         return SheetflowError(f"Google Sheets menolak permintaan ({code}): {detail}")
