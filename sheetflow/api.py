@@ -24,7 +24,7 @@ from .retry import retrying
 from .sync import Plan, plan
 from .table import Batch, Sheet
 from .workflow import Workflow, fold, load_workflow
-from .xlsx.backend import XlsxRegister, open_workbook
+from .xlsx.backend import open_workbook
 
 if TYPE_CHECKING:
     import requests
@@ -34,7 +34,11 @@ REPAIR_ROUNDS = 3
 
 
 class Backend(Protocol):
+    digest: str  # names the content of the last read
+
     def read(self, names: list[str]) -> dict[str, Sheet]: ...
+
+    def will_write(self) -> None: ...
 
     def apply(self, batch: Batch) -> Mapping[str, Sheet]: ...
 
@@ -57,7 +61,7 @@ class SyncResult:
     now: datetime
     dry_run: bool
     moved: tuple[int, ...] = field(default=())  # rows people moved while sync wrote; repaired
-    digest: str | None = None  # names the file content planned from (a Google Sheet has none)
+    digest: str | None = None  # names the content planned from, when the plan changed nothing (see memo)
 
     @property
     def applied(self) -> bool:
@@ -69,20 +73,24 @@ class SyncResult:
         return {s.label: counted[s.key] for s in self.workflow.statuses}
 
 
+# Called with the digest of what a run read, before it plans; it may raise to end the run there.
+OnRead = Callable[[str], None]
+
+
 def check_register(
     source: str | Path, *, now: datetime | None = None, workflow: Workflow | None = None,
-    connection: Connection | None = None,
+    connection: Connection | None = None, on_read: OnRead | None = None,
 ) -> SyncResult:
     """What sync would do, without writing anything."""
-    return _run(source, now, workflow, connection or Connection(), write=False)
+    return _run(source, now, workflow, connection or Connection(), write=False, on_read=on_read)
 
 
 def sync_register(
     source: str | Path, *, now: datetime | None = None, workflow: Workflow | None = None,
-    connection: Connection | None = None,
+    connection: Connection | None = None, on_read: OnRead | None = None,
 ) -> SyncResult:
     """Validate every row, advance statuses, write notes, timestamps and history: one batch."""
-    return _run(source, now, workflow, connection or Connection(), write=True)
+    return _run(source, now, workflow, connection or Connection(), write=True, on_read=on_read)
 
 
 def init_register(path: str | Path) -> Path:
@@ -224,7 +232,8 @@ def open_source(source: str | Path, *, write: bool, connection: Connection) -> A
 
 
 def _run(
-    source: str | Path, now: datetime | None, workflow: Workflow | None, connection: Connection, *, write: bool
+    source: str | Path, now: datetime | None, workflow: Workflow | None, connection: Connection, *, write: bool,
+    on_read: OnRead | None = None,
 ) -> SyncResult:
     wf = workflow or load_workflow()
     moment = _moment(now, wf)
@@ -236,6 +245,11 @@ def _run(
         for attempt in retrying(sleep=connection.sleep):
             with attempt:
                 sheets = book.read([wf.sheets.register_, wf.sheets.history])
+                if on_read is not None:
+                    on_read(book.digest)
+                    on_read = None  # once: a retry plans whatever it reads
+                if write:
+                    book.will_write()
                 layout, rows = read_register(sheets, wf)
                 if unsettled and _landed(unsettled[0], sheets, wf):
                     # It did land, perhaps in rows people moved meanwhile: put that right first.
@@ -256,7 +270,7 @@ def _run(
                         unsettled = (batch, sheets[wf.sheets.register_])
                         raise
                     moved += _settle(book, batch, sheets[wf.sheets.register_], after, layout, wf)
-        digest = book.digest if isinstance(book, XlsxRegister) else None
+        digest = None if planned.changed else book.digest
     return SyncResult(str(source), wf, planned, moment, dry_run=not write, moved=moved, digest=digest)
 
 

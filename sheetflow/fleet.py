@@ -11,14 +11,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .api import Connection, SyncResult, check_register, sync_register
+from .api import Connection, SyncResult
 from .config import Config, RegisterSettings
 from .errors import SheetflowError
 from .gsheets.ratelimit import RateLimiter
 from .gsheets.source import is_google
 from .memo import QUIET, Remembered
 from .notify import NotifyReport, events, notify
-from .runs import recalled, remember
+from .runs import planned, recalled, remember
 from .workflow import load_workflow
 
 log = logging.getLogger("sheetflow")
@@ -44,7 +44,7 @@ class Outcome:
     result: SyncResult | None = None
     error: str | None = None
     exit_code: int = 0
-    remembered: Remembered | None = None  # unchanged since a run that found nothing to do: not read again
+    remembered: Remembered | None = None  # unchanged since a run that found nothing to do: not planned again
 
     @property
     def ok(self) -> bool:
@@ -89,7 +89,6 @@ def sync_all(
     a register file unchanged since a run that found nothing is not read again when its
     report in that form is remembered."""
     limiter = RateLimiter(config.google.requests_per_minute, clock=clock, sleep=sleep)
-    run = check_register if dry_run else sync_register
     moment = now or datetime.now(UTC)
     keys = _Keys()
     outcomes = []
@@ -100,12 +99,14 @@ def sync_all(
         try:
             workflow = load_workflow(register.workflow).adjusted(timezone=register.timezone,
                                                                  language=register.language)
-            remembered = recalled(source, write=not dry_run, now=moment, workflow=workflow.definition, form=form)
-            if remembered is not None:
-                outcome = Outcome(register, source, remembered=remembered)
+            done = recalled(source, write=not dry_run, now=moment, workflow=workflow.definition, form=form) or \
+                planned(source, write=not dry_run, now=now, moment=moment, workflow=workflow,
+                        definition=workflow.definition, form=form, connection=connection)
+            if isinstance(done, Remembered):
+                outcome = Outcome(register, source, remembered=done)
                 log.info("%s: tidak berubah sejak sync terakhir", register.name)
             else:
-                result = run(source, now=now, workflow=workflow, connection=connection)
+                result = done
                 remember(result, form)
                 outcome = Outcome(register, source, result)
                 log.info("%s: %s baris berubah, %s baris Riwayat", register.name,

@@ -1,4 +1,4 @@
-"""What sync remembers between runs: that a register file needed nothing, and what it said.
+"""What sync remembers between runs: that a register needed nothing, and what it said.
 
 Most scheduled runs change nothing, and planning a large register costs several times
 reading it. Whether a plan changes anything depends only on the register's content, its
@@ -6,7 +6,9 @@ workflow, sheetflow's own code and the day in the register's time zone: the plan
 the clock's date for deadlines and the time only to stamp the changes it makes. So a
 record of a run that changed nothing (the file's digest, the day, the workflow, the code)
 says that the same run would again change nothing, and what that run printed can be
-printed again without reading a cell.
+printed again without reading a cell. A Google Sheet has no file to name unread: it is
+read every time, and the record names the bytes of that read instead, which still spares
+the planning (and the metadata a write would need).
 
 Records are kept in the user's cache folder (``SHEETFLOW_CACHE`` overrides it), never
 beside the register: a shared folder must not carry one machine's memory to another.
@@ -30,6 +32,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from . import resources
+from .gsheets.source import is_google, spreadsheet_id
 
 ENVIRONMENT = "SHEETFLOW_CACHE"
 # The forms a report is printed in: "quiet", "summary:id", "details:en", "json:id", …
@@ -69,21 +72,23 @@ def file_digest(content: bytes) -> str:
 
 
 def recall(
-    source: str | os.PathLike[str], *, now: datetime, workflow: str, form: str
+    source: str | os.PathLike[str], *, now: datetime, workflow: str, form: str, content: str | None = None
 ) -> Remembered | None:
-    """The remembered run of ``source`` when nothing has changed since: same file content,
-    workflow and code, and the same day in the register's time zone."""
-    path = Path(source)
-    record = _load(path)
+    """The remembered run of ``source`` when nothing has changed since: same content (the
+    file's, or ``content``: the digest of what was just read), workflow and code, and the
+    same day in the register's time zone."""
+    name = _name(source)
+    record = _load(name)
     if record is None or form not in record["reports"]:
         return None
     if record["workflow"] != workflow or record["code"] != _code():
         return None
-    try:
-        content = path.read_bytes()
-    except OSError:
-        return None
-    if record["file"] != file_digest(content):
+    if content is None:
+        try:
+            content = file_digest(Path(source).read_bytes())
+        except OSError:
+            return None
+    if record["file"] != content:
         return None
     zone = ZoneInfo(record["timezone"])
     if (now if now.tzinfo else now.replace(tzinfo=zone)).astimezone(zone).date().isoformat() != record["day"]:
@@ -95,18 +100,18 @@ def remember(
     source: str | os.PathLike[str], *, content: str, now: datetime, timezone: str, workflow: str,
     attention: int, form: str, report: Any,
 ) -> None:
-    """Record that the register with file digest ``content`` needed nothing at ``now``,
+    """Record that the register with content digest ``content`` needed nothing at ``now``,
     and its report in ``form`` (kept beside the other forms of the same run). ``now`` is aware."""
-    path = Path(source)
+    name = _name(source)
     day = now.astimezone(ZoneInfo(timezone)).date().isoformat()
-    record = _load(path)
+    record = _load(name)
     same_run = record is not None and (record["file"], record["day"], record["workflow"], record["code"]) == (
         content, day, workflow, _code())
     reports = record["reports"] if same_run and record else {}
-    record = {"layout": LAYOUT, "register": str(path.resolve()), "file": content, "day": day, "timezone": timezone,
+    record = {"layout": LAYOUT, "register": name, "file": content, "day": day, "timezone": timezone,
               "workflow": workflow, "code": _code(), "attention": attention,
               "reports": {**reports, QUIET: "", form: report}}
-    _store(path, record)
+    _store(name, record)
 
 
 def _folder() -> Path:
@@ -118,23 +123,30 @@ def _folder() -> Path:
     return Path(user_cache_dir("sheetflow", appauthor=False)) / "memo"
 
 
-def _record_path(path: Path) -> Path:
-    return _folder() / f"{_digest(str(path.resolve()).encode())[:32]}.json"
+def _name(source: str | os.PathLike[str]) -> str:
+    """A register's name in the memo: ``gsheet:ID`` however the sheet was given, or the file's full path."""
+    if is_google(source):
+        return f"gsheet:{spreadsheet_id(str(source))}"
+    return str(Path(source).resolve())
 
 
-def _load(path: Path) -> dict[str, Any] | None:
+def _record_path(name: str) -> Path:
+    return _folder() / f"{_digest(name.encode())[:32]}.json"
+
+
+def _load(name: str) -> dict[str, Any] | None:
     try:
-        record = json.loads(_record_path(path).read_text(encoding="utf-8"))
+        record = json.loads(_record_path(name).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     if not (isinstance(record, dict) and record.get("layout") == LAYOUT and record.keys() >= FIELDS
-            and record["register"] == str(path.resolve()) and isinstance(record["reports"], dict)):
+            and record["register"] == name and isinstance(record["reports"], dict)):
         return None  # damaged, or written by another version: plan as usual
     return record
 
 
-def _store(path: Path, record: dict[str, Any]) -> None:
-    target = _record_path(path)
+def _store(name: str, record: dict[str, Any]) -> None:
+    target = _record_path(name)
     try:
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         # Written whole and renamed into place: two runs at once leave one record or the other.

@@ -74,6 +74,19 @@ def test_google_sheets_under_one_key_ask_google_for_one_token_per_run(tmp_path, 
     assert (emulator.count("token"), emulator.count("write")) == (1, 3)
 
 
+def test_google_sheets_read_as_a_run_that_found_nothing_read_them_are_not_planned(tmp_path, emulator, service_key):
+    sheets = [emulator.create_spreadsheet("R", {"Register": register_rows((handed_over(),)), "Riwayat": [],
+                                                 "Rekap": []}, shared_with=[DEFAULT_EMAIL]) for _ in range(2)]
+    text = "".join(f'[[registers]]\nname = "google-{i}"\nsource = "gsheet:{sid}"\n\n' for i, sid in enumerate(sheets))
+    config = load_config(write_config(tmp_path, text + f'[google]\ncredentials = "{service_key}"\n'))
+    for _ in range(2):  # the first run changes both, the second finds nothing and remembers that
+        sync_all(config, now=DAY_H, session=emulator.session, sleep=lambda seconds: None)
+    emulator.reset_log()
+    outcomes = sync_all(config, now=DAY_H, session=emulator.session, sleep=lambda seconds: None).outcomes
+    assert [o.remembered is not None for o in outcomes] == [True, True]
+    assert (emulator.count("token"), emulator.count("read"), emulator.count("write")) == (1, 2, 0)
+
+
 def test_a_broken_key_fails_each_register_that_uses_it_and_no_other(tmp_path):
     (tmp_path / "rusak.json").write_text("bukan json", encoding="utf-8")
     text = excel_registers(tmp_path, ["bedoyo"])

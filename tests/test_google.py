@@ -69,13 +69,14 @@ def test_a_sync_fetches_the_metadata_for_its_write_right_after_its_read(google_r
 
 
 def test_the_metadata_fetch_goes_out_before_anything_asks_for_it(google_register, emulator):
-    """It overlaps the planning: the read alone sets it off."""
+    """It overlaps the planning: saying a write will come sets it off."""
     register = google_register(handed_over())
     fetched = threading.Event()
     emulator.on_request(lambda record, emu: fetched.set() if record["kind"] == "read" and not
                         record["path"].endswith("/values:batchGet") else None)
     with api.open_source(register.source, write=True, connection=register.connection) as book:
         book.read([WORKFLOW.sheets.register_])
+        book.will_write()
         assert fetched.wait(timeout=30)
         assert WORKFLOW.sheets.register_ in {s["properties"]["title"] for s in book.metadata["sheets"]}
 

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from files import new_register, read_rows, type_rows
 from support import DAY_H, handed_over
 
+from sheetflow import api
 from sheetflow.cli import cli
 from sheetflow.config import load_config
 from sheetflow.fleet import sync_all
@@ -163,3 +164,52 @@ def _environment():
     import os
 
     return dict(os.environ)
+
+
+# ---------------------------------------------------------------- a Google Sheet: read, then recalled
+@pytest.fixture
+def google_settled(google_register, emulator, service_key, monkeypatch):
+    """A Google Sheet synced once through the command line, with one row to fix."""
+    original = api.Connection.__init__
+
+    def through_the_emulator(self, credentials=None, session=None, sleep=None, limiter=None):
+        original(self, credentials=credentials, session=emulator.session, sleep=lambda seconds: None,
+                 limiter=limiter)
+
+    monkeypatch.setattr(api.Connection, "__init__", through_the_emulator)
+    register = google_register(handed_over(), handed_over(caption="x" * 230))
+    assert run("sync", register.source, "--credentials", service_key, *TODAY).exit_code == 0
+    return register
+
+
+def google_run(register, key, *args):
+    register.emulator.reset_log()
+    return run(*args[:1], register.source, "--credentials", key, *args[1:])
+
+
+def test_a_google_sheet_read_as_a_run_that_found_nothing_read_it_is_not_planned(google_settled, service_key):
+    google_run(google_settled, service_key, "sync", *TODAY)  # finds nothing, remembers it
+    again = google_run(google_settled, service_key, "sync", *LATER_TODAY)
+    # Read, as always; no metadata for a write, no write.
+    assert [r["kind"] for r in google_settled.emulator.requests] == ["token", "read"]
+    assert again.exit_code == 0 and "16:30" in again.stdout
+
+
+@pytest.mark.parametrize("args", [("sync",), ("sync", "--json"), ("check", "--lang", "en")])
+def test_a_recalled_google_report_reads_exactly_as_a_planned_one(google_settled, service_key, monkeypatch,
+                                                                  tmp_path, args):
+    google_run(google_settled, service_key, *args, *TODAY)
+    recalled = google_run(google_settled, service_key, *args, *LATER_TODAY).stdout
+    assert len([r for r in google_settled.emulator.requests if r["kind"] == "read"]) == 1
+    planned = planned_output(monkeypatch, tmp_path, *args[:1], google_settled.source, "--credentials", service_key,
+                             *args[1:], *LATER_TODAY)
+    assert recalled == planned
+
+
+def test_a_staff_edit_in_the_google_sheet_is_planned_and_synced(google_settled, service_key):
+    google_run(google_settled, service_key, "sync", *TODAY)
+    caption = google_settled.emulator.grid(google_settled.spreadsheet_id, "Register")[0].index("Caption") + 1
+    google_settled.emulator.type(google_settled.spreadsheet_id, "Register", f"{chr(64 + caption)}3", "Pendek.")
+    google_run(google_settled, service_key, "sync", *LATER_TODAY)
+    assert google_settled.emulator.count("write") == 1
+    assert google_settled.rows()[1]["status"] == "Menunggu Pemeriksaan"  # the caption now fits

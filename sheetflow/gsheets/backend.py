@@ -16,6 +16,7 @@ from contextlib import contextmanager, suppress
 from typing import Any
 
 from ..errors import SheetflowError
+from ..memo import file_digest
 from ..table import Batch, CellWrite, Chart, Sheet
 from .cells import cell_data, from_effective, trimmed
 from .client import SessionFactory, SheetsClient, UnknownRange, load_credentials
@@ -36,12 +37,12 @@ def open_spreadsheet(
     sleep: Callable[[float], None] | None = None,
     limiter: RateLimiter | None = None,
 ) -> Iterator[GoogleRegister]:
-    """``write``: the caller means to write, so the metadata a write needs is fetched while
-    it plans. Google has no lock to take, which is why writes are checked after the fact."""
+    """``write`` is accepted for symmetry with files: Google has no lock to take, which is
+    why writes are checked after the fact."""
     key = load_credentials(credentials)
     client = SheetsClient(key, spreadsheet_id(source), session=session(key) if session else None, sleep=sleep,
                           limiter=limiter)
-    book = GoogleRegister(client, prefetch=write)
+    book = GoogleRegister(client)
     try:
         yield book
     finally:
@@ -54,14 +55,14 @@ def quote(title: str) -> str:
 
 class GoogleRegister:
     """The metadata (sheet ids, grid sizes, charts) is fetched only when needed: the first
-    read goes out without it, and a caller that will write gets it fetched in the background
-    right after that read, so its round trip overlaps the planning instead of adding to it."""
+    read goes out without it, and a caller that will write has it fetched in the background
+    (``will_write``), so its round trip overlaps the planning instead of adding to it."""
 
-    def __init__(self, client: SheetsClient, *, prefetch: bool = False):
+    def __init__(self, client: SheetsClient):
         self._client = client
-        self._prefetch = prefetch
         self._metadata: Mapping[str, Any] | None = None
         self._pending: Future[Mapping[str, Any]] | None = None
+        self._content = b""  # the last values response, as it came
 
     @property
     def account(self) -> str:
@@ -78,6 +79,11 @@ class GoogleRegister:
                 self._pending = None
             self._metadata = fetched if fetched is not None else self._client.metadata()
         return self._metadata
+
+    @property
+    def digest(self) -> str:
+        """Names the content of the last read (see memo): the response's bytes."""
+        return file_digest(self._content)
 
     @property
     def _sheets(self) -> dict[str, Mapping[str, Any]]:
@@ -98,25 +104,28 @@ class GoogleRegister:
         present = list(names)
         if self._metadata is not None:
             present = [name for name in names if name in self._sheets]
-            response = self._client.values([quote(name) for name in present]) if present else {}
+            response, self._content = self._values(present)
         else:
             try:
-                response = self._client.values([quote(name) for name in present])
+                response, self._content = self._values(present)
             except UnknownRange:  # a sheet is missing: the metadata says which
                 present = [name for name in names if name in self._sheets]
-                response = self._client.values([quote(name) for name in present]) if present else {}
-        if self._prefetch and self._metadata is None and self._pending is None:
-            self._fetch_ahead()
+                response, self._content = self._values(present)
         return {
             name: Sheet(name, trimmed(block.get("values", [])))
             for name, block in zip(present, response.get("valueRanges", []), strict=True)
         }
 
-    def _fetch_ahead(self) -> None:
-        # After a read, so the token is in hand and the thread does not fetch another.
-        pool = futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="sheetflow-metadata")
-        self._pending = pool.submit(self._client.metadata, once=True)
-        pool.shutdown(wait=False)
+    def _values(self, present: Sequence[str]) -> tuple[Mapping[str, Any], bytes]:
+        return self._client.values([quote(name) for name in present]) if present else ({}, b"")
+
+    def will_write(self) -> None:
+        """The caller is about to plan a write: fetch the metadata meanwhile. Called after a
+        read, so the token is in hand and the thread does not ask for another."""
+        if self._metadata is None and self._pending is None:
+            pool = futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="sheetflow-metadata")
+            self._pending = pool.submit(self._client.metadata, once=True)
+            pool.shutdown(wait=False)
 
     def apply(self, batch: Batch) -> dict[str, Sheet]:
         """Write the batch in one request; return the written sheets as they are after it."""

@@ -20,7 +20,7 @@ import requests
 from google.oauth2 import service_account
 from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
-from gspread.urls import SPREADSHEET_BATCH_UPDATE_URL
+from gspread.urls import SPREADSHEET_BATCH_UPDATE_URL, SPREADSHEET_VALUES_BATCH_URL
 
 from ..errors import AccessDenied, CredentialsInvalid, RegisterBusy, RegisterNotFound, SheetflowError
 from ..retry import retrying
@@ -96,10 +96,13 @@ class SheetsClient:
                 return self._http.fetch_sheet_metadata(self.spreadsheet_id)
         return self._read(lambda: self._http.fetch_sheet_metadata(self.spreadsheet_id))
 
-    def values(self, ranges: Sequence[str]) -> Mapping[str, Any]:
+    def values(self, ranges: Sequence[str]) -> tuple[Mapping[str, Any], bytes]:
+        """The ranges' values, and the response as it came (its bytes name what was read)."""
         params = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER",
-                  "majorDimension": "ROWS"}
-        return self._read(lambda: self._http.values_batch_get(self.spreadsheet_id, list(ranges), params=params))
+                  "majorDimension": "ROWS", "ranges": list(ranges)}
+        url = SPREADSHEET_VALUES_BATCH_URL % self.spreadsheet_id
+        response = self._read(lambda: self._http.request("get", url, params=params))
+        return response.json(), response.content
 
     def batch_update(self, body: Mapping[str, Any], *, fields: str | None = None) -> Mapping[str, Any]:
         """One atomic write. Not retried here: after an unclear failure the caller reads

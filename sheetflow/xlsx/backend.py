@@ -80,6 +80,9 @@ class XlsxRegister:
         except (CalamineError, ZipError, XmlError, ValueError) as exc:
             raise RegisterUnreadable(UNREADABLE_MESSAGE.format(name=self._path.name)) from exc
 
+    def will_write(self) -> None:
+        """A file needs nothing fetched ahead of its save."""
+
     def apply(self, batch: Batch) -> dict[str, Sheet]:
         """Write the batch and save atomically; an empty batch touches nothing.
 
