@@ -1,5 +1,6 @@
 """The Google backend on the Sheets API emulator with a fixed 100 ms added to every request:
-requests per sync, exactly, and wall time against requests × 100 ms + 1.5 × the planner.
+requests per sync, exactly, and wall time against requests × 100 ms + 1.5 × the planner;
+then the no-op sync a schedule repeats (recalled from the memo once read).
 
 The emulator (the test suite's, a Python server) runs in this process and each sync in a
 child process of its own, as sheetflow runs against Google: the client's heap and garbage
@@ -9,12 +10,13 @@ Google's servers (whose time the fixed 100 ms models); the emulator logs that wo
 request (``seconds``, its added latency excluded), so the result gives the raw wall time and
 the wall time without it.
 
-    python -m bench.google sync|planner BASE_URL KEY SOURCE   # one child: prints JSON
+    python -m bench.google sync|planner|noop BASE_URL KEY SOURCE   # one child: prints JSON
 """
 
 from __future__ import annotations
 
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -24,6 +26,7 @@ import time
 from pathlib import Path
 
 from sheetflow import api
+from sheetflow.resources import DEFAULT_WORKFLOW
 
 from .registers import MIX, NOW, WORKFLOW, planner_seconds, staff_row
 
@@ -61,6 +64,19 @@ def measure(rows: int, rounds: int = ROUNDS) -> dict[str, float]:
             runs.append({"reads": emulator.count("read"), "writes": emulator.count("write"),
                          "tokens": emulator.count("token"), "emulator": emulator.seconds(), "planner": planner,
                          **synced})
+        # A schedule's usual run: nothing changed since the last run, which found nothing to do.
+        memo_folder = tempfile.mkdtemp(prefix="bench-memo-")
+        os.environ["SHEETFLOW_CACHE"] = memo_folder  # the children's memo, apart from the user's own
+        _child("noop", *child)  # plans, finds nothing, remembers
+        emulator.on_request(lambda record, emu: time.sleep(LATENCY))
+        repeats = []
+        for _ in range(rounds):
+            emulator.reset_log()
+            repeat = _child("noop", *child)
+            repeats.append({"wall": repeat["wall"], "recalled": repeat["recalled"], "emulator": emulator.seconds(),
+                            "requests": (emulator.count("read"), emulator.count("write"), emulator.count("token"))})
+        emulator.clear_hooks()
+        os.environ.pop("SHEETFLOW_CACHE")
     counts = {(r["reads"], r["writes"], r["tokens"]) for r in runs}
     assert len(counts) == 1, f"the request count differs between syncs: {counts}"
     out: dict[str, float] = {"rows": rows, "rounds": rounds, **{k: runs[0][k] for k in ("reads", "writes", "tokens")}}
@@ -69,6 +85,10 @@ def measure(rows: int, rounds: int = ROUNDS) -> dict[str, float]:
     out["client_wall"] = statistics.median(r["wall"] - r["emulator"] for r in runs)
     requests = out["reads"] + out["writes"] + out["tokens"]
     out["budget"] = requests * LATENCY + 1.5 * out["planner"]
+    assert all(r["recalled"] for r in repeats), "a no-op sync after a no-op sync was planned"
+    (out["noop_reads"], out["noop_writes"], out["noop_tokens"]), = {r["requests"] for r in repeats}
+    out["noop_wall"] = statistics.median(r["wall"] for r in repeats)
+    out["noop_client_wall"] = statistics.median(r["wall"] - r["emulator"] for r in repeats)
     return out
 
 
@@ -90,10 +110,26 @@ def child(mode: str, base_url: str, key: str, source: str) -> dict[str, float]:
                                 sleep=lambda s: None)
     if mode == "planner":
         return {"planner": _planner(source, connection)}
+    if mode == "noop":
+        return _noop(source, connection)
     started = time.perf_counter()
     result = api.sync_register(source, now=NOW, connection=connection)
     wall = time.perf_counter() - started
     return {"wall": wall, "changed": sum(1 for r in result.plan.rows if r.changes)}
+
+
+def _noop(source: str, connection: api.Connection) -> dict[str, float]:
+    """A sync as the command line runs it: recalled when what it reads is what the last
+    no-op sync read (see sheetflow/memo.py), else planned and remembered."""
+    from sheetflow import memo, runs
+
+    started = time.perf_counter()
+    done = runs.planned(source, write=True, now=NOW, moment=NOW, workflow=None, form=memo.QUIET,
+                        definition=memo.bundled_definition(DEFAULT_WORKFLOW), connection=connection)
+    if not isinstance(done, memo.Remembered):
+        assert not done.plan.changed, "the no-op sync changed the register"
+        runs.remember(done, memo.QUIET)
+    return {"wall": time.perf_counter() - started, "recalled": isinstance(done, memo.Remembered)}
 
 
 def _planner(source: str, connection: api.Connection) -> float:
