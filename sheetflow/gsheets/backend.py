@@ -81,13 +81,13 @@ class GoogleRegister:
         return self._metadata
 
     @property
+    def _sheets(self) -> dict[str, Mapping[str, Any]]:
+        return {s["properties"]["title"]: s["properties"] for s in self.metadata.get("sheets", [])}
+
+    @property
     def digest(self) -> str:
         """Names the content of the last read (see memo): the response's bytes."""
         return file_digest(self._content)
-
-    @property
-    def _sheets(self) -> dict[str, Mapping[str, Any]]:
-        return {s["properties"]["title"]: s["properties"] for s in self.metadata.get("sheets", [])}
 
     def close(self) -> None:
         """Waits for a fetch still under way, so no request outlives the register."""
@@ -101,16 +101,15 @@ class GoogleRegister:
 
     def read(self, names: Sequence[str]) -> dict[str, Sheet]:
         """The named sheets the spreadsheet has."""
-        present = list(names)
-        if self._metadata is not None:
-            present = [name for name in names if name in self._sheets]
+        known = self._metadata is not None
+        present = [name for name in names if name in self._sheets] if known else list(names)
+        try:
             response, self._content = self._values(present)
-        else:
-            try:
-                response, self._content = self._values(present)
-            except UnknownRange:  # a sheet is missing: the metadata says which
-                present = [name for name in names if name in self._sheets]
-                response, self._content = self._values(present)
+        except UnknownRange:
+            if known:
+                raise
+            present = [name for name in names if name in self._sheets]  # a sheet is missing: these exist
+            response, self._content = self._values(present)
         return {
             name: Sheet(name, trimmed(block.get("values", [])))
             for name, block in zip(present, response.get("valueRanges", []), strict=True)
