@@ -26,6 +26,7 @@ UNREADABLE_MESSAGE = (
     "{name} bukan berkas Excel (.xlsx) yang dapat dibaca; buka di Excel, simpan sebagai "
     "Excel Workbook (.xlsx), lalu jalankan sync lagi."
 )
+DENIED_MESSAGE = "{name} tidak dapat dibuka karena izin berkas ditolak; periksa hak akses berkas itu."
 
 
 @contextmanager
@@ -108,9 +109,7 @@ def _content(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except PermissionError:
-        raise RegisterUnreadable(
-            f"{path.name} tidak dapat dibuka karena izin berkas ditolak; periksa hak akses berkas itu."
-        ) from None
+        raise RegisterUnreadable(DENIED_MESSAGE.format(name=path.name)) from None
     except OSError:
         raise RegisterUnreadable(UNREADABLE_MESSAGE.format(name=path.name)) from None
 

@@ -26,7 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..collector import paused
 from ..errors import RegisterUnreadable, RegisterUnwritable, SheetflowError
 from ..table import Batch, Cell, Chart, Values
-from .backend import UNREADABLE_MESSAGE
+from .backend import DENIED_MESSAGE, UNREADABLE_MESSAGE
 
 # What openpyxl raises for a file that is not a readable workbook: not a zip, a zip
 # without the workbook parts, the old .xls format, or broken or hostile XML.
@@ -106,9 +106,7 @@ def _load(path: Path) -> Workbook:
         # macros are kept because Excel refuses an .xlsm saved without them.
         return openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
     except PermissionError:
-        raise RegisterUnreadable(
-            f"{path.name} tidak dapat dibuka karena izin berkas ditolak; periksa hak akses berkas itu."
-        ) from None
+        raise RegisterUnreadable(DENIED_MESSAGE.format(name=path.name)) from None
     except _UNREADABLE:
         raise RegisterUnreadable(UNREADABLE_MESSAGE.format(name=path.name)) from None
 
