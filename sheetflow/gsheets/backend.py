@@ -63,6 +63,7 @@ class GoogleRegister:
         self._metadata: Mapping[str, Any] | None = None
         self._pending: Future[Mapping[str, Any]] | None = None
         self._content = b""  # the last values response, as it came
+        self._digest: str | None = None  # of that response, once asked for
 
     @property
     def account(self) -> str:
@@ -87,7 +88,9 @@ class GoogleRegister:
     @property
     def digest(self) -> str:
         """Names the content of the last read (see memo): the response's bytes."""
-        return file_digest(self._content)
+        if self._digest is None:
+            self._digest = file_digest(self._content)
+        return self._digest
 
     def close(self) -> None:
         """Waits for a fetch still under way, so no request outlives the register."""
@@ -104,19 +107,21 @@ class GoogleRegister:
         known = self._metadata is not None
         present = [name for name in names if name in self._sheets] if known else list(names)
         try:
-            response, self._content = self._values(present)
+            response = self._values(present)
         except UnknownRange:
             if known:
                 raise
             present = [name for name in names if name in self._sheets]  # a sheet is missing: these exist
-            response, self._content = self._values(present)
+            response = self._values(present)
         return {
             name: Sheet(name, trimmed(block.get("values", [])))
             for name, block in zip(present, response.get("valueRanges", []), strict=True)
         }
 
-    def _values(self, present: Sequence[str]) -> tuple[Mapping[str, Any], bytes]:
-        return self._client.values([quote(name) for name in present]) if present else ({}, b"")
+    def _values(self, present: Sequence[str]) -> Mapping[str, Any]:
+        response, self._content = self._client.values([quote(name) for name in present]) if present else ({}, b"")
+        self._digest = None
+        return response
 
     def will_write(self) -> None:
         """The caller is about to plan a write: fetch the metadata meanwhile. Called after a
