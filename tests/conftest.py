@@ -37,6 +37,20 @@ def service_key(emulator_server, tmp_path_factory):
 
 
 @pytest.fixture
+def cli_on_emulator(emulator, monkeypatch):
+    """The command line reaches the emulator: every Connection it builds uses the emulator's session."""
+    from sheetflow import api
+
+    original = api.Connection.__init__
+
+    def through_the_emulator(self, credentials=None, session=None, sleep=None, limiter=None):
+        original(self, credentials=credentials, session=emulator.session, sleep=lambda seconds: None,
+                 limiter=limiter)
+
+    monkeypatch.setattr(api.Connection, "__init__", through_the_emulator)
+
+
+@pytest.fixture
 def google_register(emulator, service_key):
     return sheet_register(emulator, service_key, DEFAULT_EMAIL)
 

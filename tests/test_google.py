@@ -159,21 +159,11 @@ def test_a_renamed_register_tab_says_what_to_do(emulator, connection):
         api.check_register(f"gsheet:{spreadsheet_id}", connection=connection)
 
 
-def test_the_cli_prints_one_sentence_and_no_traceback(emulator, service_key, monkeypatch):
+def test_the_cli_prints_one_sentence_and_no_traceback(emulator, service_key, cli_on_emulator):
     spreadsheet_id = emulator.create_spreadsheet("Register", {"Register": register_rows(())})
-    monkeypatch.setattr(api.Connection, "__init__", _with_session(emulator))
     result = CliRunner().invoke(cli, ["sync", f"gsheet:{spreadsheet_id}", "--credentials", str(service_key)])
     assert result.exit_code == 3
     assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
-
-
-def _with_session(emulator):
-    original = api.Connection.__init__
-
-    def init(self, credentials=None, session=None, sleep=None):
-        original(self, credentials=credentials, session=emulator.session, sleep=lambda seconds: None)
-
-    return init
 
 
 def test_a_sheets_url_works_as_the_source(google_register, connection):

@@ -11,7 +11,6 @@ from click.testing import CliRunner
 from files import new_register, read_rows, type_rows
 from support import DAY_H, handed_over
 
-from sheetflow import api
 from sheetflow.cli import cli
 from sheetflow.config import load_config
 from sheetflow.fleet import sync_all
@@ -168,15 +167,8 @@ def _environment():
 
 # ---------------------------------------------------------------- a Google Sheet: read, then recalled
 @pytest.fixture
-def google_settled(google_register, emulator, service_key, monkeypatch):
+def google_settled(google_register, service_key, cli_on_emulator):
     """A Google Sheet synced once through the command line, with one row to fix."""
-    original = api.Connection.__init__
-
-    def through_the_emulator(self, credentials=None, session=None, sleep=None, limiter=None):
-        original(self, credentials=credentials, session=emulator.session, sleep=lambda seconds: None,
-                 limiter=limiter)
-
-    monkeypatch.setattr(api.Connection, "__init__", through_the_emulator)
     register = google_register(handed_over(), handed_over(caption="x" * 230))
     assert run("sync", register.source, "--credentials", service_key, *TODAY).exit_code == 0
     return register
