@@ -97,6 +97,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "id": "Status '{value}' diketik manual dan tidak sesuai riwayat; dikembalikan ke {status}.",
         "en": "Status '{value}' was typed by hand and is not supported by the history; restored to {status}.",
     },
+    # ---- a note longer than a cell holds
+    "notes-more": {
+        "id": "• … dan {count} catatan lain yang tidak muat di sel ini.",
+        "en": "• … and {count} more notes that do not fit in this cell.",
+    },
     # ---- history reasons, one per transition id
     "transition-create": {"id": "Baris baru dicatat.", "en": "New row recorded."},
     "transition-hand-over-incomplete": {

@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from . import cells, messages
 from .findings import Finding, Severity
-from .table import Cell
+from .table import CELL_CHARACTERS, Cell
 from .timeliness import Delay, delays, stamps, timeliness
 from .validate import field_findings, submission_findings
 from .workflow import CONDITION, Check, ColumnType, Transition, Workflow, fold
@@ -435,7 +435,7 @@ class _RowRun:
         if status.hint:
             lines.append(_rendered(status.hint, self.lang))
         self.values["status"] = status.label
-        self.values["notes"] = "\n".join(lines)
+        self.values["notes"] = _note(lines, self.lang)
         self.stamps = stamps(self.values, self.workflow)
         self.delays = delays(self.values, self.stamps, state, self.latest_handover, self.now.date(), self.workflow)
         if "timeliness" in self.workflow.column:
@@ -447,6 +447,23 @@ class _RowRun:
             old = before.get(key)
             if old is not new and not _same(old, new):  # most cells are left as they were read
                 yield CellChange(self.row.number, key, old, new)
+
+
+def _note(lines: list[str], lang: str) -> str:
+    """The lines of ``Catatan Sistem``, as many as one cell holds; the rest are counted."""
+    note = "\n".join(lines)
+    if len(note) <= CELL_CHARACTERS:
+        return note
+    # Room for the closing line however many it counts, so what is kept never moves.
+    room = CELL_CHARACTERS - len(messages.render("notes-more", lang, count=len(lines)))
+    kept: list[str] = []
+    used = 0
+    for line in lines:
+        used += len(line) + 1  # and its line break
+        if used > room:
+            break
+        kept.append(line)
+    return "\n".join([*kept, messages.render("notes-more", lang, count=len(lines) - len(kept))])
 
 
 def _same(old: Cell, new: Cell) -> bool:
