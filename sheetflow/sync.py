@@ -20,7 +20,7 @@ from . import cells, messages
 from .findings import Finding, Severity
 from .table import CELL_CHARACTERS, Cell
 from .timeliness import Delay, delays, stamps, timeliness
-from .validate import field_findings, submission_findings
+from .validate import SWAPPED, field_findings, submission_findings
 from .workflow import CONDITION, Check, ColumnType, Transition, Workflow, fold
 
 
@@ -437,9 +437,15 @@ class _RowRun:
         self.values["status"] = status.label
         self.values["notes"] = _note(lines, self.lang)
         self.stamps = stamps(self.values, self.workflow)
-        self.delays = delays(self.values, self.stamps, state, self.latest_handover, self.now.date(), self.workflow)
+        self.delays = delays(self.values, self.stamps, state, self.latest_handover, self.now.date(), self.workflow,
+                             self._unsure_dates())
         if "timeliness" in self.workflow.column:
             self.values["timeliness"] = timeliness(self.delays, self.workflow)
+
+    def _unsure_dates(self) -> set[str]:
+        """Date columns whose day and month may have been swapped (validate.SWAPPED)."""
+        headers = {f.column for f in self.problems if f.code == SWAPPED}
+        return {c.key for c in self.workflow.columns if c.header in headers} if headers else set()
 
     def _changes(self) -> Iterable[CellChange]:
         before = self.row.values
