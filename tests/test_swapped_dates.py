@@ -3,15 +3,20 @@ paragraph): on an en-US LibreOffice, Excel or Google Sheet, 03/07/2024 typed for
 stored as 7 March. Sync names both readings and holds the hand-over until the date is
 written so that it cannot be misread; the record states no lateness from a doubtful date."""
 
+import os
+import shutil
+import subprocess
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from emulator import DEFAULT_EMAIL
+from files import new_register, read_rows
+from openpyxl.utils import get_column_letter
 from registers import SheetRegister, register_rows
 from support import DAY_H, WORKFLOW, MemoryRegister, handed_over, submission
 
-from sheetflow import api
+from sheetflow import api, cells
 from sheetflow.history_headers import HISTORY_HEADERS
 
 # 3 July 2024 (DAY_H, the hand-over day of these examples) as a month-first program stores it.
@@ -126,3 +131,33 @@ def test_the_guide_quotes_the_note_as_sync_writes_it():
     register.sync()
     guide = (Path(__file__).resolve().parent.parent / "PANDUAN.md").read_text(encoding="utf-8")
     assert f"> {register.notes().splitlines()[0]}\n" in guide
+
+
+# ---------------------------------------------------------------- typed in LibreOffice
+SYSTEM_PYTHON = "/usr/bin/python3"
+
+
+def _has_uno() -> bool:
+    return subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True).returncode == 0
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (shutil.which("soffice") and _has_uno()) and not os.environ.get("CI"),
+                    reason="LibreOffice with its Python bridge is not installed (.ci/run installs it)")
+@pytest.mark.parametrize(("locale", "status", "doubted"), [
+    ("en-US", "Perlu Perbaikan", True),
+    ("id-ID", "Menunggu Pemeriksaan", False),
+])
+def test_03_07_2024_typed_in_libreoffice_is_doubted_only_where_the_locale_reads_month_first(
+    tmp_path, locale, status, doubted
+):
+    path = new_register(tmp_path, handed_over(activity_date=None))
+    column = get_column_letter([c.key for c in WORKFLOW.columns].index("activity_date") + 1)
+    subprocess.run([SYSTEM_PYTHON, Path(__file__).with_name("lo_type.py"), path, WORKFLOW.sheets.register_,
+                    f"{column}2", "03/07/2024", locale, tmp_path / "profile"], check=True, timeout=300)
+    result = api.sync_register(path, now=DAY_H)
+    [row] = read_rows(path)
+    assert (row["status"], BOTH_READINGS in row["notes"]) == (status, doubted)
+    assert [cells.parse_date(r.values["activity_date"]) for r in result.plan.rows] == [
+        date(2024, 3, 7) if doubted else date(2024, 7, 3)
+    ]
