@@ -35,9 +35,7 @@ def _date(column: Column, raw: Cell, today: date) -> Iterator[tuple[str, dict[st
 
 
 def _swapped(column: Column, raw: Cell, handed_over: date) -> Iterator[tuple[str, dict[str, object]]]:
-    """Both readings of a date cell whose swapped reading fits the hand-over day far better."""
-    if not cells.is_typed_date(raw):
-        return  # text is read day-first, as people in Indonesia write it: never swapped
+    """Both readings of a date cell (not text) whose swapped reading fits the hand-over day far better."""
     parsed = cells.parse_date(raw)
     other = cells.swapped(parsed) if isinstance(parsed, date) else None
     if other is not None and timedelta(0) <= handed_over - other <= SWAP_WINDOW:
@@ -110,7 +108,8 @@ def submission_findings(row: int, values: Mapping[str, Cell], workflow: Workflow
             findings.append(Finding("required-missing", row, column.header, Severity.ERROR))
             continue
         findings += _check(row, column, rule, raw, today)
-        if stamp := ruled.handed_over_by.get(column.key):
+        if (stamp := ruled.handed_over_by.get(column.key)) and cells.is_typed_date(raw):
+            # Text is read day-first, as people in Indonesia write it: only a date cell is doubted.
             # The hand-over day: when it was first stamped, or today for one being made now.
             handed_over = cells.parse_datetime(values.get(stamp))
             findings += _check(row, column, _swapped, raw, handed_over.date() if handed_over else today)

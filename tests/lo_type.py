@@ -5,9 +5,11 @@ Runs under the system Python, the only one with LibreOffice's ``uno`` module:
     /usr/bin/python3 lo_type.py WORKBOOK SHEET CELL TEXT LOCALE PROFILE_DIR
 """
 
+import os
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import uno
@@ -18,12 +20,12 @@ def prop(name, value):
     return PropertyValue(Name=name, Value=value)
 
 
-def connect(port):
+def connect(pipe):
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
-    for _ in range(120):
+    for _ in range(240):
         try:
-            return resolver.resolve(f"uno:socket,host=127.0.0.1,port={port};urp;StarOffice.ComponentContext")
+            return resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
         except Exception:  # not listening yet
             time.sleep(0.5)
     raise SystemExit("LibreOffice did not start")
@@ -39,13 +41,15 @@ def set_locale(context, locale):
     access.commitChanges()
 
 
-def main(workbook, sheet_name, cell, text, locale, profile, port="2401"):
+def main(workbook, sheet_name, cell, text, locale, profile):
+    # A pipe of its own, so that LibreOffices started by other runs at the same time are not reached.
+    pipe = f"sheetflow-{os.getpid()}-{uuid.uuid4().hex}"
     office = subprocess.Popen(
         ["soffice", f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--invisible", "--norestore",
-         f"--accept=socket,host=127.0.0.1,port={port};urp;"],
+         f"--accept=pipe,name={pipe};urp;"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        context = connect(port)
+        context = connect(pipe)
         set_locale(context, locale)
         desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
         url = Path(workbook).resolve().as_uri()

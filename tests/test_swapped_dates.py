@@ -153,8 +153,10 @@ def test_03_07_2024_typed_in_libreoffice_is_doubted_only_where_the_locale_reads_
 ):
     path = new_register(tmp_path, handed_over(activity_date=None))
     column = get_column_letter([c.key for c in WORKFLOW.columns].index("activity_date") + 1)
-    subprocess.run([SYSTEM_PYTHON, Path(__file__).with_name("lo_type.py"), path, WORKFLOW.sheets.register_,
-                    f"{column}2", "03/07/2024", locale, tmp_path / "profile"], check=True, timeout=300)
+    typed = subprocess.run([SYSTEM_PYTHON, Path(__file__).with_name("lo_type.py"), path, WORKFLOW.sheets.register_,
+                            f"{column}2", "03/07/2024", locale, tmp_path / "profile"],
+                           capture_output=True, text=True, timeout=300)
+    assert typed.returncode == 0, typed.stderr
     result = api.sync_register(path, now=DAY_H)
     [row] = read_rows(path)
     assert (row["status"], BOTH_READINGS in row["notes"]) == (status, doubted)
