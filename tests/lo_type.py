@@ -14,6 +14,7 @@ from pathlib import Path
 
 import uno
 from com.sun.star.beans import PropertyValue
+from com.sun.star.lang import DisposedException
 
 
 def prop(name, value):
@@ -63,7 +64,10 @@ def main(workbook, sheet_name, cell, text, locale, profile):
             dispatcher.executeDispatch(controller.getFrame(), ".uno:EnterString", "", 0, (prop("StringName", text),))
             document.storeToURL(url, (prop("FilterName", "Calc MS Excel 2007 XML"),))
         finally:
-            document.close(True)
+            try:
+                document.close(True)
+            except DisposedException:  # the office went away while closing: the file is stored already
+                pass
     finally:
         office.terminate()
         office.wait(timeout=60)

@@ -144,22 +144,24 @@ def _has_uno() -> bool:
 @pytest.mark.slow
 @pytest.mark.skipif(not (shutil.which("soffice") and _has_uno()) and not os.environ.get("CI"),
                     reason="LibreOffice with its Python bridge is not installed (.ci/run installs it)")
-@pytest.mark.parametrize(("locale", "status", "doubted"), [
-    ("en-US", "Perlu Perbaikan", True),
-    ("id-ID", "Menunggu Pemeriksaan", False),
+@pytest.mark.parametrize(("locale", "typed", "read", "doubted"), [
+    ("en-US", "03/07/2024", date(2024, 3, 7), True),  # month first: a date cell of 7 March
+    ("id-ID", "03/07/2024", date(2024, 7, 3), False),
+    ("id-ID", "7 Maret 2024", date(2024, 3, 7), False),  # kept as text: the cell's own reading, confirmed
+    ("en-US", "3 Juli 2024", date(2024, 7, 3), False),  # kept as text: the swapped reading, confirmed
 ])
-def test_03_07_2024_typed_in_libreoffice_is_doubted_only_where_the_locale_reads_month_first(
-    tmp_path, locale, status, doubted
+def test_a_date_typed_in_libreoffice_is_doubted_only_as_a_date_cell_that_may_be_swapped(
+    tmp_path, locale, typed, read, doubted
 ):
     path = new_register(tmp_path, handed_over(activity_date=None))
     column = get_column_letter([c.key for c in WORKFLOW.columns].index("activity_date") + 1)
-    typed = subprocess.run([SYSTEM_PYTHON, Path(__file__).with_name("lo_type.py"), path, WORKFLOW.sheets.register_,
-                            f"{column}2", "03/07/2024", locale, tmp_path / "profile"],
-                           capture_output=True, text=True, timeout=300)
-    assert typed.returncode == 0, typed.stderr
+    typing = subprocess.run([SYSTEM_PYTHON, Path(__file__).with_name("lo_type.py"), path, WORKFLOW.sheets.register_,
+                             f"{column}2", typed, locale, tmp_path / "profile"],
+                            capture_output=True, text=True, timeout=300)
+    assert typing.returncode == 0, typing.stderr
     result = api.sync_register(path, now=DAY_H)
     [row] = read_rows(path)
-    assert (row["status"], BOTH_READINGS in row["notes"]) == (status, doubted)
-    assert [cells.parse_date(r.values["activity_date"]) for r in result.plan.rows] == [
-        date(2024, 3, 7) if doubted else date(2024, 7, 3)
-    ]
+    assert [cells.parse_date(r.values["activity_date"]) for r in result.plan.rows] == [read]
+    assert (row["status"], BOTH_READINGS in row["notes"]) == (
+        ("Perlu Perbaikan", True) if doubted else ("Menunggu Pemeriksaan", False)
+    )
