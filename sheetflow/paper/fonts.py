@@ -3,8 +3,9 @@
 fpdf2's built-in fonts are Latin-1 only, and the people who print run Windows, where
 DejaVu Sans is not installed: the package carries its own copy of the two styles it uses,
 and fallback fonts for what people type that DejaVu Sans lacks (``OFL.txt``): emoji, in
-the monochrome Noto Emoji (colour emoji fonts are bitmaps fpdf2 cannot embed), and
-Javanese script. The caption on an approval sheet is evidence: it prints as typed.
+the monochrome Noto Emoji (0.9 MB; the colour Noto font is a 10 MB bitmap font, and
+offices print in black and white), and Javanese script. The caption on an approval sheet
+is evidence: it prints as typed.
 """
 
 from __future__ import annotations
