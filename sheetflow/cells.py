@@ -146,6 +146,19 @@ def parse_date(raw: Cell) -> date | Unreadable:
         return Unreadable("date-impossible")
 
 
+def is_typed_date(raw: Cell) -> bool:
+    """Whether the cell holds a date the spreadsheet program made (a date cell or a serial
+    number), rather than text sheetflow reads day-first itself."""
+    return isinstance(raw, date | int | float) and not isinstance(raw, bool)
+
+
+def swapped(day: date) -> date | None:
+    """``day`` with its day and month exchanged, where both are 12 or less and differ."""
+    if day.day > 12 or day.day == day.month:
+        return None
+    return day.replace(month=day.day, day=day.month)
+
+
 def parse_datetime(raw: Cell) -> datetime | None:
     """A timestamp sync wrote earlier (a real date-time, or a serial number)."""
     if isinstance(raw, datetime):

@@ -10,6 +10,16 @@ from . import messages
 from .table import Cell
 
 
+# What a person typed, quoted in a note or a history reason, is shortened to this many
+# characters, the last an ellipsis. Quoted whole, a long cell (Excel holds up to 32,767
+# characters) would make the note longer than a cell may hold: cut on every write, it
+# would differ from the note sync makes, and every sync would write it again.
+QUOTE_LENGTH = 60
+# The message placeholders, besides ``value``, that quote what a person typed: a line of
+# the cell, and the number a copied row carried.
+QUOTED = ("line", "original")
+
+
 class Severity(StrEnum):
     ERROR = "error"  # blocks the row's next step, or breaks the SOP
     WARNING = "warning"  # sync undid or flagged something
@@ -27,7 +37,8 @@ class Finding:
 
     def message(self, lang: str) -> str:
         shown = "" if self.value is None else str(self.value)
-        return messages.render(self.code, lang, header=self.column, value=_clip(shown), **self.params)
+        params = {name: quote(str(v)) if name in QUOTED else v for name, v in self.params.items()}
+        return messages.render(self.code, lang, header=self.column, value=quote(shown), **params)
 
     def as_dict(self, lang: str) -> dict[str, object]:
         return {
@@ -45,6 +56,6 @@ def flatten(findings: Iterable[Finding], fields: Sequence[str]) -> list[list[obj
     return [[getattr(f, name) for name in fields] for f in findings]
 
 
-def _clip(value: str, limit: int = 60) -> str:
-    # A 50,000-character cell quoted whole would bury the message.
-    return value if len(value) <= limit else value[: limit - 1] + "…"
+def quote(value: str) -> str:
+    """``value`` as a message quotes it: at most ``QUOTE_LENGTH`` characters."""
+    return value if len(value) <= QUOTE_LENGTH else value[: QUOTE_LENGTH - 1] + "…"

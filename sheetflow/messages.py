@@ -28,6 +28,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "id": "{header} {date} belum tiba; dokumentasi diserahkan setelah kegiatan berlangsung.",
         "en": "{header} {date} has not come yet; documentation is handed over after the activity.",
     },
+    # ---- a date cell whose day and month a program set to English may have swapped
+    "date-day-month-swapped": {
+        "id": "{header} {date} atau {swapped}? Program berbahasa Inggris membaca tanggal dengan bulan lebih dulu, "
+              "sehingga hari dan bulannya bisa tertukar. Tulis tanggalnya dengan nama bulan agar pasti: "
+              "{swapped_words} (atau {date_words} bila memang itu tanggalnya).",
+        "en": "{header} {date} or {swapped}? A program set to English reads dates month first, so the day and "
+              "month may have been swapped. Write the date with the month's name to be sure: {swapped_words} "
+              "(or {date_words} if that is the date).",
+    },
     "whole-unreadable": {
         "id": "{header} '{value}' bukan bilangan bulat; tulis angkanya, misalnya 5.",
         "en": "{header} '{value}' is not a whole number; write the number, for example 5.",
@@ -96,6 +105,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "status-restored": {
         "id": "Status '{value}' diketik manual dan tidak sesuai riwayat; dikembalikan ke {status}.",
         "en": "Status '{value}' was typed by hand and is not supported by the history; restored to {status}.",
+    },
+    # ---- a note longer than a cell holds
+    "notes-more": {
+        "id": "• … dan {count} catatan lain yang tidak muat di sel ini.",
+        "en": "• … and {count} more notes that do not fit in this cell.",
     },
     # ---- history reasons, one per transition id
     "transition-create": {"id": "Baris baru dicatat.", "en": "New row recorded."},

@@ -18,9 +18,9 @@ from typing import NamedTuple
 
 from . import cells, messages
 from .findings import Finding, Severity
-from .table import Cell
+from .table import CELL_CHARACTERS, Cell
 from .timeliness import Delay, delays, stamps, timeliness
-from .validate import field_findings, submission_findings
+from .validate import SWAPPED, field_findings, submission_findings
 from .workflow import CONDITION, Check, ColumnType, Transition, Workflow, fold
 
 
@@ -435,11 +435,17 @@ class _RowRun:
         if status.hint:
             lines.append(_rendered(status.hint, self.lang))
         self.values["status"] = status.label
-        self.values["notes"] = "\n".join(lines)
+        self.values["notes"] = _note(lines, self.lang)
         self.stamps = stamps(self.values, self.workflow)
-        self.delays = delays(self.values, self.stamps, state, self.latest_handover, self.now.date(), self.workflow)
+        self.delays = delays(self.values, self.stamps, state, self.latest_handover, self.now.date(), self.workflow,
+                             self._unsure_dates())
         if "timeliness" in self.workflow.column:
             self.values["timeliness"] = timeliness(self.delays, self.workflow)
+
+    def _unsure_dates(self) -> set[str]:
+        """Date columns whose day and month may have been swapped (validate.SWAPPED)."""
+        headers = {f.column for f in self.problems if f.code == SWAPPED}
+        return {c.key for c in self.workflow.columns if c.header in headers} if headers else set()
 
     def _changes(self) -> Iterable[CellChange]:
         before = self.row.values
@@ -447,6 +453,23 @@ class _RowRun:
             old = before.get(key)
             if old is not new and not _same(old, new):  # most cells are left as they were read
                 yield CellChange(self.row.number, key, old, new)
+
+
+def _note(lines: list[str], lang: str) -> str:
+    """The lines of ``Catatan Sistem``, as many as one cell holds; the rest are counted."""
+    note = "\n".join(lines)
+    if len(note) <= CELL_CHARACTERS:
+        return note
+    # Room for the closing line however many it counts, so what is kept never moves.
+    room = CELL_CHARACTERS - len(messages.render("notes-more", lang, count=len(lines)))
+    kept: list[str] = []
+    used = 0
+    for line in lines:
+        used += len(line) + 1  # and its line break
+        if used > room:
+            break
+        kept.append(line)
+    return "\n".join([*kept, messages.render("notes-more", lang, count=len(lines) - len(kept))])
 
 
 def _same(old: Cell, new: Cell) -> bool:

@@ -12,6 +12,9 @@ from datetime import date, datetime
 
 Cell = str | int | float | bool | datetime | date | None
 Values = tuple[Cell, ...]
+# The most characters one cell holds in Excel (Google Sheets holds 50,000): what sync
+# writes stays within it, or the file keeps it cut and the next sync writes it again.
+CELL_CHARACTERS = 32_767
 
 
 @dataclass(frozen=True)

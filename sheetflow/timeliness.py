@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -29,11 +29,17 @@ def stamps(values: Mapping[str, Cell], workflow: Workflow) -> tuple[datetime | N
 
 def delays(
     values: Mapping[str, Cell], stamped: Sequence[datetime | None], status: str, latest_handover: datetime | None,
-    today: date, workflow: Workflow,
+    today: date, workflow: Workflow, unsure: Collection[str] = (),
 ) -> list[Delay]:
-    """Each step that is done, or awaited and already due: how late it is. ``stamped``: as ``stamps`` gives."""
+    """Each step that is done, or awaited and already due: how late it is. ``stamped``: as ``stamps`` gives.
+
+    ``unsure``: date columns whose reading is in doubt (day and month perhaps swapped): a
+    step due by one is left out, so the record states no lateness nobody can be sure of.
+    """
     found = []
     for deadline, stamp in zip(workflow.deadlines, stamped, strict=True):
+        if deadline.due in unsure:
+            continue
         if deadline.due == HANDOVER:
             due = latest_handover.date() if latest_handover else None
         else:

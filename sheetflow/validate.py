@@ -8,14 +8,22 @@ applies to a column, and its limits, come from the workflow definition.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from datetime import date
+from datetime import date, timedelta
 
-from . import cells
+from . import cells, messages
 from .findings import Finding, Severity
 from .table import Cell
 from .workflow import Column, ColumnType, Group, Workflow
 
 Rule = Callable[[Column, Cell, date], Iterator[tuple[str, dict[str, object]]]]
+
+# A date cell made by a program set to month-first (English) from day-first typing holds
+# the day and month swapped: 03/07/2024 typed for 3 July is stored as 7 March. Where both
+# are 12 or less, the swapped reading is taken to fit the row far better when it falls on
+# the hand-over day or up to this many days before it; the cell's own date is then at
+# least three weeks from the hand-over (swapping moves a date by 28 days or more).
+SWAP_WINDOW = timedelta(days=7)
+SWAPPED = "date-day-month-swapped"
 
 
 def _date(column: Column, raw: Cell, today: date) -> Iterator[tuple[str, dict[str, object]]]:
@@ -24,6 +32,20 @@ def _date(column: Column, raw: Cell, today: date) -> Iterator[tuple[str, dict[st
         yield parsed.code, parsed.params
     elif column.not_after_today and parsed > today:
         yield "date-in-future", {"date": parsed.strftime("%d/%m/%Y")}
+
+
+def _swapped(column: Column, raw: Cell, handed_over: date) -> Iterator[tuple[str, dict[str, object]]]:
+    """Both readings of a date cell (not text) whose swapped reading fits the hand-over day far better."""
+    parsed = cells.parse_date(raw)
+    other = cells.swapped(parsed) if isinstance(parsed, date) else None
+    if other is not None and timedelta(0) <= handed_over - other <= SWAP_WINDOW:
+        yield SWAPPED, {"date": parsed.strftime("%d/%m/%Y"), "swapped": other.strftime("%d/%m/%Y"),
+                        "date_words": _in_words(parsed), "swapped_words": _in_words(other)}
+
+
+def _in_words(day: date) -> str:
+    # Indonesian month names whatever the language: they are what sync reads (cells.MONTHS).
+    return f"{day.day} {messages.MONTHS['id'][day.month - 1]} {day.year}"
 
 
 def _whole(column: Column, raw: Cell, today: date) -> Iterator[tuple[str, dict[str, object]]]:
@@ -78,13 +100,19 @@ RULES: dict[ColumnType, Rule] = {
 
 def submission_findings(row: int, values: Mapping[str, Cell], workflow: Workflow, today: date) -> list[Finding]:
     """Step 1: every submission column filled, and each passes its type's rule."""
+    ruled = _ruled(workflow)
     findings = []
-    for column, rule in _ruled(workflow).submission:
+    for column, rule in ruled.submission:
         raw = values.get(column.key)
         if cells.is_blank(raw):
             findings.append(Finding("required-missing", row, column.header, Severity.ERROR))
             continue
         findings += _check(row, column, rule, raw, today)
+        if (stamp := ruled.handed_over_by.get(column.key)) and cells.is_typed_date(raw):
+            # Text is read day-first, as people in Indonesia write it: only a date cell is doubted.
+            # The hand-over day: when it was first stamped, or today for one being made now.
+            handed_over = cells.parse_datetime(values.get(stamp))
+            findings += _check(row, column, _swapped, raw, handed_over.date() if handed_over else today)
     return findings
 
 
@@ -108,6 +136,11 @@ class _Ruled:
     def __init__(self, workflow: Workflow):
         self.workflow = workflow
         self.submission = tuple((c, RULES[c.type]) for c in workflow.group(Group.SUBMISSION))
+        # Date columns the hand-over is due by (the activity's day), with the hand-over's stamp.
+        self.handed_over_by = {
+            d.due: d.stamp for d in workflow.deadlines if d.due in workflow.column
+            and workflow.column[d.due].type is ColumnType.DATE
+        }
         self.fields = tuple(
             (c, RULES[c.type])
             for c in workflow.columns

@@ -293,6 +293,16 @@ def test_setup_makes_typed_day_first_dates_read_as_day_first(emulator, connectio
     assert emulator.cell(spreadsheet_id, "Register", "B2")["userEnteredValue"] == {"numberValue": 45476}
 
 
+def test_setup_gives_serahkan_a_checkbox_that_refuses_none_of_the_forms_sync_reads(emulator, connection):
+    # As the template's dropdown (PANDUAN: "Isi Serahkan yang dibaca sync"): Ya, TRUE or 1 typed
+    # over the checkbox is kept, and sync reads it; anything else becomes a note, not a refusal.
+    spreadsheet_id = emulator.create_spreadsheet("Baru", {"Sheet1": []}, shared_with=[DEFAULT_EMAIL])
+    api.setup_register(f"gsheet:{spreadsheet_id}", connection=connection)
+    letter = chr(ord("A") + [c.key for c in WORKFLOW.columns].index("handover"))
+    rule = emulator.cell(spreadsheet_id, "Register", f"{letter}2")["dataValidation"]
+    assert (rule["condition"]["type"], rule.get("strict", False)) == ("BOOLEAN", False)
+
+
 def test_a_sheet_set_up_by_sheetflow_syncs(emulator, connection):
     spreadsheet_id = emulator.create_spreadsheet("Baru", {"Sheet1": []}, shared_with=[DEFAULT_EMAIL])
     source = f"gsheet:{spreadsheet_id}"

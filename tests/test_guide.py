@@ -9,8 +9,10 @@ import re
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 import sheetflow
+from sheetflow import cells
 from sheetflow.cli import cli
 from sheetflow.messages import CATALOGUE
 from sheetflow.workflow import load_workflow
@@ -112,3 +114,70 @@ def test_the_architecture_example_workflow_speaks_only_catalogued_words(example_
 @pytest.mark.parametrize("name", sheetflow.__all__)
 def test_every_public_name_is_described_in_the_architecture_page(name):
     assert re.search(rf"^\| `{re.escape(name)}[`(]", ARCHITECTURE, re.MULTILINE)
+
+
+# ---------------------------------------------------------------- what the template does
+TEMPLATE = ROOT / "templates" / "register.xlsx"
+# Excel's Protect Sheet options, by the flag openpyxl gives each, as the guide quotes them.
+EXCEL_OPTIONS = {
+    "formatColumns": "Format columns", "formatRows": "Format rows", "insertRows": "Insert rows",
+    "deleteRows": "Delete rows", "sort": "Sort", "autoFilter": "Use AutoFilter", "insertColumns": "Insert columns",
+    "deleteColumns": "Delete columns", "formatCells": "Format cells", "insertHyperlinks": "Insert hyperlinks",
+}
+# The ones LibreOffice keeps when it opens the file (it has no others of these).
+LIBREOFFICE_OPTIONS = ("insertRows", "deleteRows", "insertColumns", "deleteColumns")
+
+
+def subsection(title: str) -> str:
+    """The text under the level-3 heading starting with ``title``, up to the next heading."""
+    match = re.search(rf"^### {re.escape(title)}[^\n]*$(.*?)(?=^##)", TEXT, re.MULTILINE | re.DOTALL)
+    assert match, f"PANDUAN.md has no subsection '{title}'"
+    return match[1]
+
+
+def ticked(bullet: str) -> set[str]:
+    """The options a bullet tells the admin to tick: the italic words after "centang"."""
+    return set(re.findall(r"\*([^*]+)\*", bullet.split("centang", 1)[1]))
+
+
+@pytest.fixture(scope="module")
+def template_sheets():
+    return load_workbook(TEMPLATE).worksheets
+
+
+@pytest.fixture(scope="module")
+def allowed(template_sheets) -> set[str]:
+    """What the template's Register lets people do while it is protected (False: not forbidden)."""
+    register = template_sheets[0]
+    return {flag for flag in EXCEL_OPTIONS if getattr(register.protection, flag) is False}
+
+
+def test_the_guide_says_every_template_sheet_is_protected_without_a_password(template_sheets):
+    assert all(s.protection.sheet and s.protection.password is None for s in template_sheets)
+    assert "keempat lembar **dilindungi tanpa kata\nsandi**" in subsection("Perlindungan lembar")
+
+
+def test_the_guide_tells_excel_admins_to_tick_what_the_template_allows(allowed):
+    [excel] = re.findall(r"^- Excel:.*?(?=^- |^\n)", subsection("Perlindungan lembar"), re.MULTILINE | re.DOTALL)
+    assert ticked(excel) & set(EXCEL_OPTIONS.values()) == {EXCEL_OPTIONS[flag] for flag in allowed}
+
+
+def test_the_guide_tells_libreoffice_admins_to_tick_what_the_template_allows(allowed):
+    [office] = re.findall(r"^- LibreOffice.*?(?=^- |^\n)", subsection("Perlindungan lembar"), re.MULTILINE | re.DOTALL)
+    assert ticked(office) & set(EXCEL_OPTIONS.values()) == {
+        EXCEL_OPTIONS[flag] for flag in allowed if flag in LIBREOFFICE_OPTIONS
+    }
+
+
+def test_the_guide_says_columns_cannot_be_moved_while_the_template_forbids_it(allowed):
+    rows = table_rows(subsection("Perlindungan lembar"))
+    forbidden = " ".join(row[1] for row in rows[2:])
+    assert not {"insertColumns", "deleteColumns"} & allowed
+    assert "menyisipkan, menghapus, atau memindahkan kolom" in forbidden
+
+
+def test_the_guide_lists_exactly_the_serahkan_words_sync_reads():
+    passage = re.search(r"Diserahkan: (.*?)\. Belum diserahkan: (.*?)\. ", TEXT, re.DOTALL)
+    assert passage, "PANDUAN.md does not list what Serahkan may hold"
+    said = [{w.casefold() for w in re.findall(r"`([^`]+)`", part)} - {"=true()"} for part in passage.groups()]
+    assert said == [cells.TRUE_WORDS, cells.FALSE_WORDS]

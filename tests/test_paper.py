@@ -14,7 +14,7 @@ from sheetflow import cells
 from sheetflow.api import SyncResult, run_demo
 from sheetflow.errors import SheetflowError
 from sheetflow.paper import approval_pdf, register_pdf
-from sheetflow.paper.fonts import PLACEHOLDER, font_files, printable
+from sheetflow.paper.fonts import PLACEHOLDER, fallback_files, font_files, printable
 from sheetflow.sync import RowOutcome
 
 OFFICE = "Kapanewon Ponjong"
@@ -22,6 +22,8 @@ JULY = {"start": date(2024, 7, 1), "end": date(2024, 7, 31)}
 PRINTED_AT = datetime(2024, 7, 3, 15, 0, tzinfo=WIB)
 ROLES = WORKFLOW.column["approved_by"].choices
 MIXED_CAPTION = "Kerja bakti 👍🏽🎉 warga ❤️ café — مرحبا بكم في بونجونج שלום"
+# What people type that DejaVu Sans lacks: emoji and Javanese script ("Sugeng rawuh").
+EMOJI_AND_JAVANESE = ["👍", "🎉", "🙏", "📸", "ꦱꦸꦒꦼꦁ", "ꦫꦮꦸꦃ"]
 
 
 def in_memory(*rows: dict) -> SyncResult:
@@ -223,6 +225,43 @@ def test_caption_with_emoji_and_arabic_renders(tmp_path, render):
     printed = flat(render(in_memory(approved(caption=MIXED_CAPTION))), tmp_path)
     assert "Kerja bakti" in printed
     assert "café" in printed
+
+
+APPROVAL_OR_REGISTER = pytest.mark.parametrize(
+    "render", [register_of, lambda result: approval_of(result, result.plan.rows[0].register_no)],
+    ids=["register", "approval"])
+
+
+def fonts_of(pdf: bytes, folder: Path) -> str:
+    path = folder / "fonts.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(["pdffonts", path], check=True, capture_output=True, text=True).stdout
+
+
+@APPROVAL_OR_REGISTER
+def test_emoji_and_javanese_script_print_as_typed_not_as_boxes(tmp_path, render):
+    printed = flat(render(in_memory(approved(caption=f"Kerja bakti {' '.join(EMOJI_AND_JAVANESE)}"))), tmp_path)
+    assert f"Kerja bakti {' '.join(EMOJI_AND_JAVANESE)}" in printed
+    assert PLACEHOLDER not in printed
+
+
+@APPROVAL_OR_REGISTER
+def test_emoji_and_javanese_script_are_drawn_with_the_shipped_fallback_fonts(tmp_path, render):
+    embedded = fonts_of(render(in_memory(approved(caption=" ".join(EMOJI_AND_JAVANESE)))), tmp_path)
+    assert "NotoEmoji" in embedded
+    assert "NotoSansJavanese" in embedded
+
+
+def test_a_caption_without_emoji_or_javanese_embeds_no_fallback_font(tmp_path):
+    assert "Noto" not in fonts_of(register_of(in_memory(approved())), tmp_path)
+
+
+def test_every_shipped_font_has_its_licence_beside_it():
+    with font_files() as files, fallback_files() as fallbacks:
+        folder = files[""].parent
+        licences = (folder / "LICENSE").read_text() + (folder / "OFL.txt").read_text()
+        assert all(path.name in licences for path in [*files.values(), *fallbacks.values()])
+    assert "SIL OPEN FONT LICENSE Version 1.1" in licences
 
 
 def test_text_that_looks_like_a_page_count_alias_stays_as_typed(tmp_path):

@@ -12,15 +12,17 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sheetflow import cells
 from sheetflow.history_headers import HISTORY_HEADERS
 from sheetflow.workflow import Column, ColumnType, Status, load_workflow
-from sheetflow.xlsx.template import build_template, describe_workbook
+from sheetflow.xlsx.template import FLAG_CHOICES, build_template, describe_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "templates" / "register.xlsx"
 WORKFLOW = load_workflow()
 COLUMNS = WORKFLOW.columns
-DROPDOWN_COLUMNS = [c for c in COLUMNS if c.type in (ColumnType.CHOICE, ColumnType.FLAG)]
+CHOICE_COLUMNS = [c for c in COLUMNS if c.type is ColumnType.CHOICE]
+FLAG_COLUMNS = [c for c in COLUMNS if c.type is ColumnType.FLAG]
 
 
 @pytest.fixture(scope="module")
@@ -57,17 +59,30 @@ def test_register_header_row_is_frozen(register: Worksheet) -> None:
     assert register.freeze_panes == "A2"
 
 
-@pytest.mark.parametrize("column", DROPDOWN_COLUMNS, ids=lambda c: c.key)
+def _lists(register: Worksheet) -> dict[str, tuple[str, str, bool]]:
+    return {str(v.sqref): (v.type, v.formula1, v.showErrorMessage) for v in register.data_validations.dataValidation}
+
+
+@pytest.mark.parametrize("column", CHOICE_COLUMNS, ids=lambda c: c.key)
 def test_dropdown_column_has_its_list(register: Worksheet, column: Column) -> None:
-    choices = column.choices or ("Ya", "Tidak")
     letter = _letter(column)
 
-    lists = {
-        str(v.sqref): (v.type, v.formula1, v.showErrorMessage)
-        for v in register.data_validations.dataValidation
-    }
+    assert _lists(register)[f"{letter}2:{letter}1048576"] == ("list", '"' + ",".join(column.choices) + '"', True)
 
-    assert lists[f"{letter}2:{letter}1048576"] == ("list", '"' + ",".join(choices) + '"', True)
+
+@pytest.mark.parametrize("column", FLAG_COLUMNS, ids=lambda c: c.key)
+def test_flag_dropdown_offers_ya_and_tidak_and_refuses_none_of_the_other_forms_sync_reads(
+    register: Worksheet, column: Column
+) -> None:
+    # TRUE, 1, ✓ and a ticked checkbox are read too (PANDUAN says so); sync reports anything else.
+    letter = _letter(column)
+
+    assert _lists(register)[f"{letter}2:{letter}1048576"] == ("list", '"Ya,Tidak"', False)
+
+
+@pytest.mark.parametrize(("choice", "read"), list(zip(FLAG_CHOICES, (True, False), strict=True)))
+def test_each_flag_dropdown_choice_is_read_by_sync_as_it_says(choice: str, read: bool) -> None:
+    assert cells.parse_flag(choice) is read
 
 
 def _status_rules(register: Worksheet) -> list[tuple[str, str, str]]:

@@ -40,7 +40,8 @@ class Masthead:
 class Paper(FPDF):
     """Pages break where the drawing code says (``make_room``), never in the middle of a line."""
 
-    def __init__(self, orientation: Orientation, masthead: Masthead, font_files: Mapping[str, Path], pages: int):
+    def __init__(self, orientation: Orientation, masthead: Masthead, font_files: Mapping[str, Path],
+                 fallback_files: Mapping[str, Path], pages: int):
         super().__init__(orientation=orientation, unit="mm", format="A4")
         # The page count is known from a first rendering (see ``render``), so fpdf2's
         # page-count alias, which would also replace "{nb}" typed by a person, is off.
@@ -48,6 +49,12 @@ class Paper(FPDF):
         self.page_total = pages
         for style, path in font_files.items():
             self.add_font(fonts.FAMILY, style, path)
+        for family, path in fallback_files.items():
+            self.add_font(family, fname=path)
+        # Not an exact match: bold text borrows the fallbacks' only (regular) style.
+        self.set_fallback_fonts(list(fallback_files), exact_match=False)
+        self._fallback_glyphs = frozenset().union(*(self.fonts[f.lower()].cmap for f in fallback_files))
+        self._drawable: dict[str, frozenset[int]] = {}  # per font: its glyphs and the fallbacks'
         self.masthead = masthead
         self.set_margins(MARGIN, MARGIN + HEAD, MARGIN)
         self.c_margin = 0  # text goes where the drawing code puts it; the grid pads its own cells
@@ -57,9 +64,13 @@ class Paper(FPDF):
         self.set_font(fonts.FAMILY, size=8)
 
     def normalize_text(self, text: str) -> str:
-        # Every string fpdf2 draws or measures passes through here, so no character the
-        # font lacks reaches the page (see fonts.PLACEHOLDER).
-        return super().normalize_text(fonts.printable(text, self.current_font.cmap))
+        # Every string fpdf2 draws or measures passes through here, so no character that
+        # neither the font nor a fallback has reaches the page (see fonts.PLACEHOLDER).
+        font = self.current_font
+        drawable = self._drawable.get(font.fontkey)
+        if drawable is None:
+            drawable = self._drawable[font.fontkey] = self._fallback_glyphs.union(font.cmap)
+        return super().normalize_text(fonts.printable(text, drawable))
 
     @property
     def bottom(self) -> float:
@@ -105,19 +116,19 @@ class Paper(FPDF):
 
 def render(orientation: Orientation, masthead: Masthead, draw: Callable[[Paper], None]) -> bytes:
     """The PDF that ``draw`` makes on a fresh document, its pages numbered "Halaman n dari N"."""
-    with fonts.font_files() as files:
+    with fonts.font_files() as files, fonts.fallback_files() as fallbacks:
         # Drawn twice: the first time counts the pages. The footer lies outside the body,
         # so the count does not change where anything falls.
-        with _drawn(orientation, masthead, files, draw, pages=0) as first:
+        with _drawn(orientation, masthead, files, fallbacks, draw, pages=0) as first:
             pages = first.page
-        with _drawn(orientation, masthead, files, draw, pages=pages) as document:
+        with _drawn(orientation, masthead, files, fallbacks, draw, pages=pages) as document:
             return bytes(document.output())
 
 
 @contextmanager
-def _drawn(orientation: Orientation, masthead: Masthead, files: Mapping[str, Path],
+def _drawn(orientation: Orientation, masthead: Masthead, files: Mapping[str, Path], fallbacks: Mapping[str, Path],
            draw: Callable[[Paper], None], pages: int) -> Iterator[Paper]:
-    document = Paper(orientation, masthead, files, pages)
+    document = Paper(orientation, masthead, files, fallbacks, pages)
     try:
         document.add_page()
         draw(document)

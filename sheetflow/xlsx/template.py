@@ -31,6 +31,9 @@ SYSTEM_HEADER = "CFCFCF"
 SYSTEM_BODY = "EAEAEA"
 INPUT_HEADER = "DDEBF7"
 
+# A flag column's dropdown: set, and not set.
+FLAG_CHOICES = ("Ya", "Tidak")
+
 # Excel refuses a list validation whose formula is longer than this.
 _MAX_LIST_FORMULA = 255
 
@@ -107,20 +110,20 @@ def _wraps(column: Column) -> bool:
 
 
 def _dropdown(column: Column) -> DataValidation | None:
-    if column.type is ColumnType.CHOICE:
-        choices = column.choices
-    elif column.type is ColumnType.FLAG:
-        choices = ("Ya", "Tidak")
-    else:
+    if column.type is ColumnType.FLAG:
+        # The list offers the words the notes use, and refuses nothing: sync also reads
+        # TRUE, 1, ✓ and a ticked checkbox (cells.parse_flag) and reports anything else.
+        return DataValidation(type="list", formula1=_list_formula(column.header, FLAG_CHOICES), allow_blank=True,
+                              showErrorMessage=False)
+    if column.type is not ColumnType.CHOICE:
         return None
-    formula = _list_formula(column.header, choices)
     return DataValidation(
         type="list",
-        formula1=formula,
+        formula1=_list_formula(column.header, column.choices),
         allow_blank=True,
         showErrorMessage=True,
         errorTitle="Pilihan tidak tersedia",
-        error=f"Isi kolom {column.header} dengan salah satu pilihan: {', '.join(choices)}.",
+        error=f"Isi kolom {column.header} dengan salah satu pilihan: {', '.join(column.choices)}.",
     )
 
 
