@@ -20,6 +20,7 @@ from sheetflow.workflow import ColumnType
 DATETIMES = {c.key for c in WORKFLOW.columns if c.type is ColumnType.DATETIME}
 CODE = HISTORY_HEADERS.index("Kode")
 NUMBER = HISTORY_HEADERS.index("No. Register")
+LOGGED = tuple(HISTORY_HEADERS.index(h) for h in ("Kode", "Alasan", "Arsip"))
 
 
 class _Reading:
@@ -49,6 +50,11 @@ class _Reading:
     def codes(self, index: int = 0) -> list[str]:
         number = self.cell("register_no", index)
         return [row[CODE] for row in self.history_rows() if row[NUMBER] == number]
+
+    def logged(self, index: int = 0) -> list[tuple[str, str, str]]:
+        """The row's history entries as (code, reason, archive), as stored."""
+        number = self.cell("register_no", index)
+        return [tuple(row[i] or "" for i in LOGGED) for row in self.history_rows() if row[NUMBER] == number]
 
 
 @dataclass

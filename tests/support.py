@@ -102,3 +102,8 @@ class MemoryRegister:
     def codes(self, index: int = 0) -> list[str]:
         number = self.rows[index]["register_no"]
         return [e.code for e in self.history if e.register_no == number]
+
+    def logged(self, index: int = 0) -> list[tuple[str, str, str]]:
+        """The row's history entries as (code, reason, archive)."""
+        number = self.rows[index]["register_no"]
+        return [(e.code, e.reason, e.archive) for e in self.history if e.register_no == number]
