@@ -65,6 +65,9 @@ class FileRegister(_Reading):
     def sync(self, *, now: datetime | None = None) -> Plan:
         return api.sync_register(self.path, now=now or self.clock).plan
 
+    def report(self) -> list[tuple[object, ...]]:
+        return api.report_register(self.path, now=self.clock)
+
     def rows(self) -> list[dict[str, Any]]:
         return read_rows(self.path)
 
@@ -118,6 +121,9 @@ class SheetRegister(_Reading):
 
     def sync(self, *, now: datetime | None = None) -> Plan:
         return api.sync_register(self.source, now=now or self.clock, connection=self.connection).plan
+
+    def report(self) -> list[tuple[object, ...]]:
+        return api.report_register(self.source, now=self.clock, connection=self.connection)
 
     def rows(self) -> list[dict[str, Any]]:
         grid = self.emulator.grid(self.spreadsheet_id, WORKFLOW.sheets.register_)

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sheetflow.recap import recap
 from sheetflow.sync import HistoryEntry, Plan, RegisterRow, plan
 from sheetflow.workflow import load_workflow
 
@@ -71,6 +72,11 @@ class MemoryRegister:
             self.rows[change.row - 2][change.column] = change.new
         self.history.extend(result.history)
         return result
+
+    def report(self) -> list[tuple[object, ...]]:
+        """The Rekap tables as a sync now would leave them (``sheetflow report``)."""
+        planned = plan(self.register_rows(), self.history, self.clock, WORKFLOW)
+        return recap(planned, [*self.history, *planned.history], WORKFLOW)
 
     def register_rows(self) -> list[RegisterRow]:
         return [RegisterRow(i + 2, dict(values)) for i, values in enumerate(self.rows)]

@@ -2,8 +2,9 @@
 
 from datetime import UTC, datetime, timedelta
 
-from support import DAY_H, MemoryRegister, approved, handed_over, rejected, reviewed, submission
+from support import DAY_H, WORKFLOW, MemoryRegister, approved, handed_over, rejected, reviewed, submission
 
+from sheetflow import archive
 from sheetflow.findings import flatten
 
 STAMP = DAY_H.replace(tzinfo=None)
@@ -392,6 +393,40 @@ def test_history_written_before_decisions_were_recorded_gives_no_false_correctio
     register.sync()
     assert register.status() == "Ditolak"
     assert "Keputusan: TERIMA → TOLAK." in register.logged()[-1][1]
+
+
+# ---------------------------------------------------------------- a written response kept whole
+RESPONSE = "Foto kurang jelas.\nPemeriksa: mohon dicek ulang\n  - foto 3\n  - foto 4"
+
+
+def rejection_reasons(register, number: str = "2024/0001") -> list[object]:
+    return [row[3] for row in register.report() if len(row) == 4 and row[0] == number]
+
+
+def test_a_multi_line_response_stays_whole_in_rekap_after_a_resubmission(register_of):
+    register = register_of(rejected(response=RESPONSE))
+    register.sync()
+    register.edit(0, caption="Caption yang sudah diperbaiki.", handover="Ya")
+    register.later(hours=1)
+    register.sync()
+    assert rejection_reasons(register) == [RESPONSE]
+
+
+def test_a_multi_line_response_is_archived_whole_on_a_resubmission(register_of):
+    register = register_of(rejected(response=RESPONSE))
+    register.sync()
+    register.edit(0, handover="Ya")
+    register.sync()
+    code, _, archived = register.logged()[-1]
+    assert code == "resubmit"
+    assert archive.read(archived, [c.header for c in WORKFLOW.columns])["Tanggapan Tertulis"] == RESPONSE
+
+
+def test_an_archive_written_before_continuation_lines_were_indented_reads_whole():
+    legacy = "Pemeriksa: Budi\nKeputusan: TOLAK\nTanggapan Tertulis: Foto kurang jelas.\nCatatan: ganti foto 3"
+    assert archive.read(legacy, [c.header for c in WORKFLOW.columns])["Tanggapan Tertulis"] == (
+        "Foto kurang jelas.\nCatatan: ganti foto 3"
+    )
 
 
 # ---------------------------------------------------------------- what a note asks for
