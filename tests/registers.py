@@ -3,6 +3,7 @@ tests run unchanged in memory, on an .xlsx file and on a Google Sheet (the emula
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -68,6 +69,9 @@ class FileRegister(_Reading):
     def report(self) -> list[tuple[object, ...]]:
         return api.report_register(self.path, now=self.clock)
 
+    def approval(self, number: str) -> bytes:
+        return api.print_register(self.path, self.path.parent / "cetak", approval=number, now=self.clock).read_bytes()
+
     def rows(self) -> list[dict[str, Any]]:
         return read_rows(self.path)
 
@@ -124,6 +128,11 @@ class SheetRegister(_Reading):
 
     def report(self) -> list[tuple[object, ...]]:
         return api.report_register(self.source, now=self.clock, connection=self.connection)
+
+    def approval(self, number: str) -> bytes:
+        with tempfile.TemporaryDirectory() as folder:
+            return api.print_register(self.source, folder, approval=number, now=self.clock,
+                                      connection=self.connection).read_bytes()
 
     def rows(self) -> list[dict[str, Any]]:
         grid = self.emulator.grid(self.spreadsheet_id, WORKFLOW.sheets.register_)

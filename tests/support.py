@@ -78,6 +78,15 @@ class MemoryRegister:
         planned = plan(self.register_rows(), self.history, self.clock, WORKFLOW)
         return recap(planned, [*self.history, *planned.history], WORKFLOW)
 
+    def approval(self, number: str) -> bytes:
+        """The printed approval sheet, as ``sheetflow print --persetujuan`` makes it now."""
+        from sheetflow.api import SyncResult
+        from sheetflow.paper import approval_pdf
+
+        planned = plan(self.register_rows(), self.history, self.clock, WORKFLOW)
+        result = SyncResult("memory", WORKFLOW, planned, self.clock, dry_run=True, history=tuple(self.history))
+        return approval_pdf(result, number, office="", printed_at=self.clock)
+
     def register_rows(self) -> list[RegisterRow]:
         return [RegisterRow(i + 2, dict(values)) for i, values in enumerate(self.rows)]
 
