@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cache
+from functools import cache, cached_property
 from typing import NamedTuple
 
 from . import archive, cells, messages
@@ -287,6 +287,12 @@ class _RowRun:
         self.values = dict(self.row.values)
         self.content = _fingerprint(self.values, self.shape.fingerprinted)
 
+    @cached_property
+    def recorded(self) -> dict[str, str]:
+        """What the decision in force recorded (read when a rule asks: most rows never do);
+        a step that records or archives replaces it."""
+        return recorded(*self.standing, self.workflow) if self.standing else {}
+
     # ------------------------------------------------------------------ the run
     def run(self, numbers: _Numbering, seen: set[str]) -> RowOutcome:
         wf = self.workflow
@@ -301,8 +307,7 @@ class _RowRun:
         self.problems = submission_findings(self.row.number, self.values, wf, self.now.date())
         self.decision_fingerprint = self.past.decision_fingerprint.get(self.number)
         self.latest_handover = self.past.handover.get(self.number)
-        standing = None if self.copied_from else self.past.record.get(self.number)
-        self.recorded = recorded(*standing, wf) if standing else {}
+        self.standing = None if self.copied_from else self.past.record.get(self.number)
 
         state = None if self.copied_from else self.past.status.get(self.number)
         before = state
