@@ -2,7 +2,7 @@
 
 Run with the Python that has the ``uno`` module (the system's), not the project's:
 
-    /usr/bin/python3 tests/lo_edit.py REGISTER.xlsx PROFILE_DIR '[["copy_row", 2, 4], ["type", 3, "Keputusan", "TOLAK"]]'
+    /usr/bin/python3 tests/lo_edit.py REGISTER.xlsx PROFILE '[["copy_row", 2, 4], ["type", 3, "Keputusan", "TOLAK"]]'
 
 Operations: ``["unprotect"]`` lifts the template's sheet protection (no password), as an
 admin does before pasting whole rows; ``["copy_row", FROM, TO]`` copies a whole row (Ctrl+C / Ctrl+V of the row);
@@ -10,6 +10,7 @@ admin does before pasting whole rows; ``["copy_row", FROM, TO]`` copies a whole 
 (numbers and dates are read by LibreOffice's own input rules). Rows are 1-based.
 """
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -69,10 +70,8 @@ def main(path, profile, operations):
                 cell.setString(text) if "\n" in text else cell.setFormula(text)
         document.storeToURL(url, (prop("FilterName", "Calc MS Excel 2007 XML"), prop("Overwrite", True)))
         document.close(True)
-        try:
+        with contextlib.suppress(Exception):  # the bridge goes away as LibreOffice quits
             desktop.terminate()
-        except Exception:  # the bridge goes away as LibreOffice quits
-            pass
         office.wait(timeout=60)
     finally:
         if office.poll() is None:
