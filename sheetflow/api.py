@@ -21,7 +21,7 @@ from .history_headers import HISTORY_HEADERS
 from .layout import Layout, history_rows, read_history, read_register, to_batch
 from .recap import recap
 from .retry import retrying
-from .sync import Plan, plan
+from .sync import HistoryEntry, Plan, plan
 from .table import Batch, Sheet
 from .workflow import Workflow, fold, load_workflow
 from .xlsx.backend import open_workbook
@@ -62,6 +62,7 @@ class SyncResult:
     dry_run: bool
     moved: tuple[int, ...] = field(default=())  # rows people moved while sync wrote; repaired
     digest: str | None = None  # names the content planned from, when the plan changed nothing (see memo)
+    history: tuple[HistoryEntry, ...] = field(default=(), repr=False)  # Riwayat as read, before this run's entries
 
     @property
     def applied(self) -> bool:
@@ -271,7 +272,8 @@ def _run(
                         raise
                     moved += _settle(book, batch, sheets[wf.sheets.register_], after, layout, wf)
         digest = None if planned.changed else book.digest
-    return SyncResult(str(source), wf, planned, moment, dry_run=not write, moved=moved, digest=digest)
+    return SyncResult(str(source), wf, planned, moment, dry_run=not write, moved=moved, digest=digest,
+                      history=tuple(history))
 
 
 def _landed(batch: Batch, sheets: Mapping[str, Sheet], wf: Workflow) -> bool:

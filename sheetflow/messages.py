@@ -111,6 +111,38 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "id": "• … dan {count} catatan lain yang tidak muat di sel ini.",
         "en": "• … and {count} more notes that do not fit in this cell.",
     },
+    # ---- decisions changed in the cells, and copies that brought another row's decision
+    "copy-archived": {
+        "id": "Baris ini salinan dari {original}: isian pemeriksaan dan unggahan yang ikut tersalin bukan "
+              "keputusan untuk salinan ini; diarsipkan di sini dan dikosongkan.",
+        "en": "This row is a copy of {original}: the review and upload cells copied with it are not a decision "
+              "on this copy; archived here and cleared.",
+    },
+    "record-changed": {"id": "{header}: {old} → {new}.", "en": "{header}: {old} → {new}."},
+    "signoff-cleared": {
+        "id": "{header} dikosongkan setelah persetujuan dicatat; Riwayat tetap mencatat {recorded}. "
+              "Pilih kembali dari daftar.",
+        "en": "{header} was emptied after the approval was recorded; the history still records {recorded}. "
+              "Pick it again from the list.",
+    },
+    "decision-cleared": {
+        "id": "{header} dikosongkan setelah keputusan {recorded} dicatat; status tetap. Isi kembali {recorded}, "
+              "atau TOLAK beserta Tanggapan Tertulis untuk menolak.",
+        "en": "{header} was emptied after the decision {recorded} was recorded; the status stays. Fill in "
+              "{recorded} again, or TOLAK with a Tanggapan Tertulis to reject.",
+    },
+    "decision-changed-after-revision": {
+        "id": "Keputusan TERIMA tidak dicatat: konten sudah diubah sejak ditolak. Tim Pelaksana menyerahkan "
+              "ulang (Serahkan = Ya) agar versi baru diperiksa.",
+        "en": "The TERIMA decision is not recorded: the content changed since it was rejected. The team hands it "
+              "over again (Serahkan = Ya) so the new version is reviewed.",
+    },
+    "decision-changed-after-upload": {
+        "id": "{header} diubah menjadi '{value}' setelah konten diunggah (Riwayat mencatat {recorded}); status "
+              "tetap Diunggah. Bila unggahan perlu diturunkan, Admin Medsos yang melakukannya.",
+        "en": "{header} was changed to '{value}' after the content was uploaded (the history records {recorded}); "
+              "the status stays Diunggah. If the post must come down, the social-media admin does it.",
+    },
     # ---- history reasons, one per transition id
     "transition-create": {"id": "Baris baru dicatat.", "en": "New row recorded."},
     "transition-hand-over-incomplete": {
@@ -136,6 +168,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Approval revoked: the content changed after approval; the old decision is archived.",
     },
     "transition-publish": {"id": "Diunggah ke media sosial.", "en": "Uploaded to social media."},
+    "transition-decision-changed-to-reject": {
+        "id": "Keputusan diubah menjadi TOLAK sebelum diunggah.",
+        "en": "The decision was changed to TOLAK before the upload.",
+    },
+    "transition-decision-changed-to-approve": {
+        "id": "Keputusan diubah menjadi TERIMA; konten tidak berubah sejak ditolak.",
+        "en": "The decision was changed to TERIMA; the content did not change since the rejection.",
+    },
+    "transition-signoff-corrected": {"id": "Koreksi penyetuju.", "en": "Sign-off corrected."},
     # ---- what to do next, per status
     "hint-draft": {
         "id": "Lengkapi kolom pengajuan, lalu isi Serahkan dengan Ya.",

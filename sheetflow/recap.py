@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import pairwise
 
-from . import cells, messages
+from . import archive, cells, messages
 from .sync import HistoryEntry, Plan, RowOutcome
 from .table import Values
 from .workflow import Workflow
@@ -142,20 +142,31 @@ def _hours(start: datetime | None, end: datetime | None) -> float | None:
 def _rejections(
     history: Sequence[HistoryEntry], rows: Sequence[RowOutcome], workflow: Workflow
 ) -> Iterable[tuple[str, object, str]]:
-    """Each rejection with the written response: from the archive of the later
-    resubmission, or from the row itself while it is still rejected."""
-    if workflow.recap.reason is None:
+    """Each rejection with the written response, in the order they were made: as the
+    rejection recorded it, or (history written before decisions were recorded) from the
+    archive of the later resubmission, or from the row itself while it is still rejected."""
+    key = workflow.recap.reason
+    if key is None:
         return
-    response = workflow.column[workflow.recap.reason].header
-    current = {r.register_no: cells.text(r.values.get(workflow.recap.reason)) for r in rows}
-    pending: dict[str, object] = {}
+    response = workflow.column[key].header
+    headers = [c.header for c in workflow.columns]
+    # A rejection is a step that cannot be taken without the reason written.
+    rejecting = {t.id for t in workflow.transitions if any(r.condition == f"filled:{key}" for r in t.requires)}
+    archiving = {t.id for t in workflow.transitions if t.archive}
+    found: list[list[object]] = []
+    unread: dict[str, list[object]] = {}  # number -> its rejection whose reason is still to be found
     for entry in history:
-        if entry.code == "reject":
-            pending[entry.register_no] = entry.time
-        elif entry.archive and entry.register_no in pending:
-            when = pending.pop(entry.register_no)
-            reason = next((line.split(": ", 1)[1] for line in entry.archive.splitlines()
-                           if line.split(": ", 1)[0] == response and ": " in line), "")
-            yield entry.register_no, when, reason
-    for number, when in pending.items():
-        yield number, when, current.get(number, "")
+        if entry.code in rejecting:
+            item: list[object] = [entry.register_no, entry.time, archive.read(entry.archive, headers).get(response)]
+            found.append(item)
+            if item[2] is None:
+                unread[entry.register_no] = item
+            else:
+                unread.pop(entry.register_no, None)
+        elif entry.code in archiving and entry.register_no in unread:
+            unread.pop(entry.register_no)[2] = archive.read(entry.archive, headers).get(response, "")
+    current = {r.register_no: cells.text(r.values.get(key)) for r in rows}
+    for number, item in unread.items():
+        item[2] = current.get(number, "")
+    for number, when, reason in found:
+        yield str(number), when, str(reason)

@@ -13,15 +13,15 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cache
+from functools import cache, cached_property
 from typing import NamedTuple
 
-from . import cells, messages
+from . import archive, cells, messages
 from .findings import Finding, Severity
 from .table import CELL_CHARACTERS, Cell
 from .timeliness import Delay, delays, stamps, timeliness
 from .validate import SWAPPED, field_findings, submission_findings
-from .workflow import CONDITION, Check, ColumnType, Transition, Workflow, fold
+from .workflow import CONDITION, Check, Column, ColumnType, Transition, Workflow, fold
 
 
 @dataclass(frozen=True)
@@ -134,6 +134,34 @@ def _fingerprint(values: Mapping[str, Cell], columns: Iterable[tuple[str, Column
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
 
+def recorded(transition: Transition, text: str, workflow: Workflow) -> dict[str, str]:
+    """What a recording transition's history entry says was decided: column key -> value as
+    typed, "" for a column of the group left empty. An entry written before decisions were
+    recorded has no ``Arsip``: then only what the transition's own ``is:`` conditions fix
+    is known (``approve`` was taken on ``Keputusan`` TERIMA), and nothing else is assumed."""
+    if transition.record is None:
+        return {}
+    group = workflow.group(transition.record)
+    if text:
+        found = archive.read(text, [c.header for c in group])
+        return {c.key: found.get(c.header, "") for c in group}
+    fixed = {}
+    for condition in transition.when:
+        op, column, value = _parsed(condition)
+        if op == "is":
+            fixed[column] = value
+    return fixed
+
+
+def _meaning(raw: Cell, column: Column) -> str:
+    """A cell as compared with what was recorded: a dropdown by the choice it reads as."""
+    if column.type is ColumnType.CHOICE:
+        choice = cells.parse_choice(raw, column.choices)
+        if isinstance(choice, str):
+            return choice
+    return cells.text(raw).strip()
+
+
 def _has_content(values: Mapping[str, Cell], keys: Iterable[str]) -> bool:
     return any(not cells.is_blank(values.get(key)) for key in keys)
 
@@ -146,6 +174,7 @@ class _Shape:
         self.fingerprinted = _fingerprinted(workflow)
         self.moves = frozenset(t.id for t in workflow.transitions)
         self.cleared_on_copy = tuple(c.key for c in workflow.columns if c.is_system and c.key != "register_no")
+        self.not_inherited = tuple(workflow.column[key] for key in workflow.not_inherited)
 
 
 @cache
@@ -168,6 +197,8 @@ def _parsed(condition: str) -> tuple[str, str, str]:
 
 # System actions that are news once: Catatan Sistem shows them until the row next changes.
 NOTICES = ("status-restored", "renumbered")
+# A pasted copy's cells that belonged to its source, archived as the copy's first entry.
+COPY_ARCHIVED = "copy-archived"
 
 
 class _Past:
@@ -182,7 +213,11 @@ class _Past:
         self.logged: set[tuple[str, str, str]] = set()
         self.numbers: list[str] = []
         self.notices: dict[str, list[str]] = {}
-        moves = {t.id for t in workflow.transitions}
+        # The entry that holds what was last decided on each number (not yet parsed: most
+        # rows never need it); an archive voids it (the decision went with the cleared cells).
+        self.record: dict[str, tuple[Transition, str]] = {}
+        transitions = {t.id: t for t in workflow.transitions}
+        moves = transitions.keys()
         by_label: dict[str, str | None] = {}  # Ke as written -> its status key, folded once per label
         for e in entries:
             self.numbers.append(e.register_no)
@@ -201,6 +236,11 @@ class _Past:
                 self.decision_fingerprint[e.register_no] = e.fingerprint
             if e.code in handovers:
                 self.handover[e.register_no] = e.time
+            if (t := transitions.get(e.code)) is not None:
+                if t.archive:
+                    self.record.pop(e.register_no, None)
+                elif t.record:
+                    self.record[e.register_no] = (t, e.archive)
             self.logged.add((e.register_no, e.code, e.fingerprint))
 
 
@@ -236,7 +276,9 @@ class _RowRun:
     values: dict[str, Cell] = field(init=False)
     number: str = ""
     copied_from: str = ""
+    copy_archive: str = ""  # what a copy brought from its source and may not keep
     findings: list[Finding] = field(default_factory=list)
+    refusals: set[int] = field(default_factory=set)  # ids of the findings that refused a transition
     entries: list[HistoryEntry] = field(default_factory=list)
     delays: list[Delay] = field(default_factory=list)
     stamps: tuple[datetime | None, ...] = ()
@@ -244,6 +286,12 @@ class _RowRun:
     def __post_init__(self) -> None:
         self.values = dict(self.row.values)
         self.content = _fingerprint(self.values, self.shape.fingerprinted)
+
+    @cached_property
+    def recorded(self) -> dict[str, str]:
+        """What the decision in force recorded (read when a rule asks: most rows never do);
+        a step that records or archives replaces it."""
+        return recorded(*self.standing, self.workflow) if self.standing else {}
 
     # ------------------------------------------------------------------ the run
     def run(self, numbers: _Numbering, seen: set[str]) -> RowOutcome:
@@ -259,9 +307,14 @@ class _RowRun:
         self.problems = submission_findings(self.row.number, self.values, wf, self.now.date())
         self.decision_fingerprint = self.past.decision_fingerprint.get(self.number)
         self.latest_handover = self.past.handover.get(self.number)
+        self.standing = None if self.copied_from else self.past.record.get(self.number)
 
         state = None if self.copied_from else self.past.status.get(self.number)
         before = state
+        if self.copy_archive:
+            self._log(None, None, wf.roles["system"], "",
+                      messages.render(COPY_ARCHIVED, self.lang, original=self.copied_from), COPY_ARCHIVED,
+                      self.copy_archive)
         if state is None:
             state = self._take(wf.start, None)
         state = self._advance(state)
@@ -271,7 +324,12 @@ class _RowRun:
         elif fold(typed_status) != fold(wf.status[before].label if before else ""):
             self._restore(typed_status, state)
         self._check(state)
-        self.findings += field_findings(self.row.number, self.values, wf, self.now.date())
+        fields = field_findings(self.row.number, self.values, wf, self.now.date())
+        # A requirement refused on a cell that holds something unreadable: the cell's own
+        # finding says what is wrong with it, which "fill it in" would not.
+        unreadable = {f.column for f in fields}
+        self.findings = [f for f in self.findings if not (f.column in unreadable and id(f) in self.refusals)]
+        self.findings += fields
         self._show(state)
         return RowOutcome(
             row=self.row.number,
@@ -298,6 +356,11 @@ class _RowRun:
             # A copied row carries the original's system cells; as a new row it starts clean.
             for key in self.shape.cleared_on_copy:
                 self.values[key] = None
+            # Nor is the source's decision or upload the copy's: archived, then cleared.
+            kept = [c for c in self.shape.not_inherited if not cells.is_blank(self.values.get(c.key))]
+            self.copy_archive = archive.write((c.header, cells.text(self.values[c.key])) for c in kept)
+            for column in kept:
+                self._clear(column.key)
 
     def _note_copy(self, state: str) -> None:
         finding = Finding("renumbered", self.row.number, self.workflow.column["register_no"].header, Severity.INFO,
@@ -308,10 +371,13 @@ class _RowRun:
                                          finding.message(self.lang), self.content, "renumbered"))
 
     def _advance(self, state: str) -> str:
-        # Each transition leaves its from-status, so a row can take each at most once a run.
+        # Each transition leaves its from-status, or (one without ``to``) is taken once, so a
+        # row can take each at most once a run.
+        stayed: set[str] = set()
         for _ in self.workflow.transitions:
             transition = next(
-                (t for t in self.workflow.transitions if state in t.from_ and self._holds(t.when)), None
+                (t for t in self.workflow.transitions
+                 if state in t.from_ and t.id not in stayed and self._holds(t.when)), None
             )
             if transition is None:
                 return state
@@ -319,21 +385,31 @@ class _RowRun:
             if refused:
                 for requirement in refused:
                     column = self.workflow.column[requirement.column]
-                    self.findings.append(
-                        Finding(requirement.finding, self.row.number, column.header, Severity.ERROR,
-                                self.values.get(column.key))
-                    )
+                    finding = Finding(requirement.finding, self.row.number, column.header, Severity.ERROR,
+                                      self.values.get(column.key), self._recorded_param(column))
+                    self.findings.append(finding)
+                    self.refusals.add(id(finding))
                 return state
+            if transition.to is None:
+                stayed.add(transition.id)
             state = self._take(transition, state)
         return state
 
     def _take(self, t: Transition, state: str | None) -> str:
-        archive = ""
+        archived = ""
+        reason = _rendered(f"transition-{t.id}", self.lang)
         if t.archive:
             kept = [c for c in self.workflow.group(t.archive) if not cells.is_blank(self.values.get(c.key))]
-            archive = "\n".join(f"{c.header}: {cells.text(self.values[c.key])}" for c in kept)
+            archived = archive.write((c.header, cells.text(self.values[c.key])) for c in kept)
             for column in self.workflow.group(t.archive):
                 self._clear(column.key)
+            self.recorded = {}
+        if t.record:
+            group = self.workflow.group(t.record)
+            decided = {c.key: cells.text(self.values.get(c.key)).strip() for c in group}
+            reason = " ".join([reason, *self._changed_record(decided)])
+            archived = archive.write((c.header, decided[c.key]) for c in group if decided[c.key])
+            self.recorded = decided
         for key in t.clear:
             self._clear(key)
         for key in t.reset:
@@ -350,9 +426,22 @@ class _RowRun:
         if t.handover:
             self.latest_handover = self.now
         name = cells.squash(self.values.get(t.actor_column)) if t.actor_column else ""
-        self._log(state, t.to, self.workflow.roles[t.actor], name, _rendered(f"transition-{t.id}", self.lang),
-                  t.id, archive)
-        return t.to
+        to = t.to or state
+        self._log(state, to, self.workflow.roles[t.actor], name, reason, t.id, archived)
+        return to
+
+    def _changed_record(self, decided: Mapping[str, str]) -> list[str]:
+        """Old -> new of each choice (what was decided) that differs from the record it replaces."""
+        changed = []
+        for key, old in self.recorded.items():
+            column = self.workflow.column[key]
+            if column.type is ColumnType.CHOICE and _meaning(old, column) != _meaning(decided.get(key), column):
+                changed.append(messages.render("record-changed", self.lang, header=column.header,
+                                               old=old or "–", new=decided.get(key) or "–"))
+        return changed
+
+    def _recorded_param(self, column: Column) -> dict[str, object]:
+        return {"recorded": self.recorded.get(column.key) or "–"}
 
     def _clear(self, key: str) -> None:
         # A ticked checkbox is cleared by unticking it, not by deleting it.
@@ -377,7 +466,7 @@ class _RowRun:
     def _flag(self, check: Check, state: str) -> None:
         column = self.workflow.column[check.column]
         finding = Finding(check.finding, self.row.number, column.header, Severity.ERROR,
-                          self.values.get(column.key))
+                          self.values.get(column.key), self._recorded_param(column))
         self.findings.append(finding)
         if check.log and (self.number, check.finding, self.content) not in self.past.logged:
             label = self.workflow.status[state].label
@@ -387,11 +476,11 @@ class _RowRun:
             )
 
     def _log(
-        self, state: str | None, to: str | None, role: str, name: str, reason: str, code: str, archive: str
+        self, state: str | None, to: str | None, role: str, name: str, reason: str, code: str, archived: str
     ) -> None:
         labels = [self.workflow.status[s].label if s else "" for s in (state, to)]
         self.entries.append(
-            HistoryEntry(self.now, self.number, *labels, role, name, reason, self.content, code, archive)
+            HistoryEntry(self.now, self.number, *labels, role, name, reason, self.content, code, archived)
         )
 
     # ------------------------------------------------------------------ conditions
@@ -405,7 +494,9 @@ class _RowRun:
                 return not self.problems
             if col == "invalid":
                 return bool(self.problems)
-            return self.decision_fingerprint is not None and self.decision_fingerprint != self.content  # changed
+            if self.decision_fingerprint is None:
+                return False
+            return (self.decision_fingerprint == self.content) == (col == "unchanged")
         if op == "is":
             column = self.workflow.column[col]
             return cells.parse_choice(self.values.get(column.key), column.choices) == value
@@ -416,6 +507,10 @@ class _RowRun:
             return (cells.parse_flag(raw) is True) == (op == "set")
         if op == "chosen":
             return isinstance(cells.parse_choice(raw, self.workflow.column[col].choices), str)
+        if op == "differs":
+            # Only what the history records can differ: a value it never held is not assumed.
+            column = self.workflow.column[col]
+            return col in self.recorded and _meaning(raw, column) != _meaning(self.recorded[col], column)
         return not isinstance(cells.parse_urls(raw), cells.Unreadable)  # urls:
 
     # ------------------------------------------------------------------ what people see

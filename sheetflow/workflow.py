@@ -25,9 +25,9 @@ Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 Colour = Annotated[str, Field(pattern=r"^[0-9A-Fa-f]{6}$")]
 
 CONDITION = re.compile(
-    r"^(?:(?P<op>filled|empty|set|unset|urls|chosen):(?P<col>[a-z0-9_]+)"
+    r"^(?:(?P<op>filled|empty|set|unset|urls|chosen|differs):(?P<col>[a-z0-9_]+)"
     r"|is:(?P<is_col>[a-z0-9_]+)=(?P<value>.+)"
-    r"|(?P<bare>valid|invalid|changed))$"
+    r"|(?P<bare>valid|invalid|changed|unchanged))$"
 )
 
 
@@ -99,7 +99,7 @@ class Requirement(_Model):
 class Transition(_Model):
     id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
     from_: tuple[Key, ...] = Field(alias="from")
-    to: Key
+    to: Key | None = None  # none: the row stays where it is (a correction, logged and recorded)
     when: tuple[str, ...] = ()
     requires: tuple[Requirement, ...] = ()
     actor: Key
@@ -109,6 +109,9 @@ class Transition(_Model):
     reset: tuple[Key, ...] = ()
     clear: tuple[Key, ...] = ()
     archive: Group | None = None
+    # The group's values as they stand go into the history entry (``Arsip``), kept in the
+    # row: what was decided, so a later change of it can be told.
+    record: Group | None = None
     increment: Key | None = None
     record_fingerprint: bool = False
 
@@ -158,6 +161,9 @@ class Workflow(_Model):
     transitions: tuple[Transition, ...]
     checks: tuple[Check, ...] = ()
     deadlines: tuple[Deadline, ...] = ()
+    # People's columns a pasted copy of a row must not inherit (another row's decision or
+    # upload): archived to the history as the copy's first entry, then cleared.
+    not_inherited: tuple[Key, ...] = ()
     _definition: str = PrivateAttr(default="")
 
     @field_validator("timezone")
@@ -197,8 +203,12 @@ class Workflow(_Model):
         for t in self.transitions:
             where = f"transitions[{t.id}]"
             problems += [f"{where}.from: unknown status '{s}'" for s in t.from_ if s not in statuses]
-            if t.to not in statuses:
+            if t.to is not None and t.to not in statuses:
                 problems.append(f"{where}.to: unknown status '{t.to}'")
+            if t.to is None and not (t.from_ and t.record):
+                problems.append(f"{where}.to: only a transition from a status that records may leave out 'to'")
+            if t.archive and t.record:
+                problems.append(f"{where}: archive and record both write Arsip; choose one")
             if t.actor not in self.roles:
                 problems.append(f"{where}.actor: unknown role '{t.actor}'")
             named = [*t.stamp, *t.reset, *t.clear, *filter(None, [t.actor_column, t.increment])]
@@ -209,6 +219,12 @@ class Workflow(_Model):
             where = f"checks[{i}]"
             problems += [f"{where}.in: unknown status '{s}'" for s in check.in_ if s not in statuses]
             problems += [f"{where}: {p}" for c in check.when for p in _condition_problems(c, columns)]
+        system = {c.key for c in self.columns if c.is_system}
+        for key in self.not_inherited:
+            if key not in columns:
+                problems.append(f"not_inherited: unknown column '{key}'")
+            elif key in system:
+                problems.append(f"not_inherited: '{key}' is a system column (those always start empty on a copy)")
         for i, d in enumerate(self.deadlines):
             if d.stamp not in columns:
                 problems.append(f"deadlines[{i}].stamp: unknown column '{d.stamp}'")

@@ -3,6 +3,7 @@ tests run unchanged in memory, on an .xlsx file and on a Google Sheet (the emula
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -20,6 +21,7 @@ from sheetflow.workflow import ColumnType
 DATETIMES = {c.key for c in WORKFLOW.columns if c.type is ColumnType.DATETIME}
 CODE = HISTORY_HEADERS.index("Kode")
 NUMBER = HISTORY_HEADERS.index("No. Register")
+LOGGED = tuple(HISTORY_HEADERS.index(h) for h in ("Kode", "Alasan", "Arsip"))
 
 
 class _Reading:
@@ -50,6 +52,11 @@ class _Reading:
         number = self.cell("register_no", index)
         return [row[CODE] for row in self.history_rows() if row[NUMBER] == number]
 
+    def logged(self, index: int = 0) -> list[tuple[str, str, str]]:
+        """The row's history entries as (code, reason, archive), as stored."""
+        number = self.cell("register_no", index)
+        return [tuple(row[i] or "" for i in LOGGED) for row in self.history_rows() if row[NUMBER] == number]
+
 
 @dataclass
 class FileRegister(_Reading):
@@ -58,6 +65,12 @@ class FileRegister(_Reading):
 
     def sync(self, *, now: datetime | None = None) -> Plan:
         return api.sync_register(self.path, now=now or self.clock).plan
+
+    def report(self) -> list[tuple[object, ...]]:
+        return api.report_register(self.path, now=self.clock)
+
+    def approval(self, number: str) -> bytes:
+        return api.print_register(self.path, self.path.parent / "cetak", approval=number, now=self.clock).read_bytes()
 
     def rows(self) -> list[dict[str, Any]]:
         return read_rows(self.path)
@@ -112,6 +125,14 @@ class SheetRegister(_Reading):
 
     def sync(self, *, now: datetime | None = None) -> Plan:
         return api.sync_register(self.source, now=now or self.clock, connection=self.connection).plan
+
+    def report(self) -> list[tuple[object, ...]]:
+        return api.report_register(self.source, now=self.clock, connection=self.connection)
+
+    def approval(self, number: str) -> bytes:
+        with tempfile.TemporaryDirectory() as folder:
+            return api.print_register(self.source, folder, approval=number, now=self.clock,
+                                      connection=self.connection).read_bytes()
 
     def rows(self) -> list[dict[str, Any]]:
         grid = self.emulator.grid(self.spreadsheet_id, WORKFLOW.sheets.register_)

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sheetflow.recap import recap
 from sheetflow.sync import HistoryEntry, Plan, RegisterRow, plan
 from sheetflow.workflow import load_workflow
 
@@ -72,6 +73,20 @@ class MemoryRegister:
         self.history.extend(result.history)
         return result
 
+    def report(self) -> list[tuple[object, ...]]:
+        """The Rekap tables as a sync now would leave them (``sheetflow report``)."""
+        planned = plan(self.register_rows(), self.history, self.clock, WORKFLOW)
+        return recap(planned, [*self.history, *planned.history], WORKFLOW)
+
+    def approval(self, number: str) -> bytes:
+        """The printed approval sheet, as ``sheetflow print --persetujuan`` makes it now."""
+        from sheetflow.api import SyncResult
+        from sheetflow.paper import approval_pdf
+
+        planned = plan(self.register_rows(), self.history, self.clock, WORKFLOW)
+        result = SyncResult("memory", WORKFLOW, planned, self.clock, dry_run=True, history=tuple(self.history))
+        return approval_pdf(result, number, office="", printed_at=self.clock)
+
     def register_rows(self) -> list[RegisterRow]:
         return [RegisterRow(i + 2, dict(values)) for i, values in enumerate(self.rows)]
 
@@ -102,3 +117,8 @@ class MemoryRegister:
     def codes(self, index: int = 0) -> list[str]:
         number = self.rows[index]["register_no"]
         return [e.code for e in self.history if e.register_no == number]
+
+    def logged(self, index: int = 0) -> list[tuple[str, str, str]]:
+        """The row's history entries as (code, reason, archive)."""
+        number = self.rows[index]["register_no"]
+        return [(e.code, e.reason, e.archive) for e in self.history if e.register_no == number]

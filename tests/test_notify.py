@@ -71,6 +71,23 @@ def test_approved_goes_to_the_admin():
     assert found[0].detail == "Ketua PPID Pembantu"
 
 
+def test_a_corrected_sign_off_is_no_new_approval_to_announce():
+    register = MemoryRegister.of(approved())
+    register.sync()
+    register.edit(0, approved_by="Atasan PPID Pembantu")
+    assert events_of(register) == []
+    assert register.codes()[-1] == "signoff-corrected"
+
+
+def test_a_changed_decision_tells_the_team_it_was_rejected():
+    register = MemoryRegister.of(approved())
+    register.sync()
+    register.edit(0, decision="TOLAK", response="Foto 2 menampilkan wajah anak.\nGanti fotonya.")
+    (event,) = events_of(register)
+    assert (event.kind, event.role) == (EventKind.REJECTED, "team")
+    assert event.detail == "Foto 2 menampilkan wajah anak.\nGanti fotonya."
+
+
 def test_late_goes_to_the_team_and_whoever_must_act_when_a_same_day_deadline_passes():
     register = MemoryRegister.of(handed_over())
     register.sync()

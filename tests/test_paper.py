@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from fontTools.ttLib import TTFont
-from support import DAY_H, WIB, WORKFLOW, MemoryRegister, approved, handed_over, submission
+from support import DAY_H, WIB, WORKFLOW, MemoryRegister, approved, handed_over, rejected, submission
 
 from sheetflow import cells
 from sheetflow.api import SyncResult, run_demo
@@ -217,6 +218,67 @@ def test_approval_has_a_signature_block_for_each_sign_off_role(tmp_path):
 def test_approval_of_an_unknown_number_raises_naming_it():
     with pytest.raises(SheetflowError, match="2024/9999 tidak ditemukan"):
         approval_of(in_memory(approved()), "2024/9999")
+
+
+# ---------------------------------------------------------------- the approval sheet shows what Riwayat records
+def test_the_approval_sheet_prints_the_recorded_decision_not_a_changed_cell(register_of, tmp_path):
+    register = register_of(approved())
+    register.sync()
+    # TOLAK without a written response is refused; the reviewer's name is not a decision.
+    register.edit(0, decision="TOLAK", reviewer="Orang Lain")
+    register.sync()
+    printed = flat(register.approval("2024/0001"), tmp_path)
+    assert "Keputusan TERIMA Disetujui Oleh Ketua PPID Pembantu Pemeriksa Budi Santoso" in printed
+    assert "Orang Lain" not in printed
+
+
+def test_an_item_never_approved_gets_no_approval_sheet(register_of):
+    register = register_of(rejected())
+    register.sync()
+    with pytest.raises(SheetflowError, match=re.escape("2024/0001 tidak sedang disetujui (status Ditolak)")):
+        register.approval("2024/0001")
+
+
+def test_an_approval_reversed_before_upload_gets_no_approval_sheet():
+    register = MemoryRegister.of(approved())
+    register.sync()
+    register.edit(0, decision="TOLAK", response="Ganti foto 2.")
+    register.sync()
+    with pytest.raises(SheetflowError, match="tidak sedang disetujui"):
+        register.approval("2024/0001")
+
+
+def test_an_approval_not_yet_synced_is_printed_as_sync_would_record_it(tmp_path):
+    printed = flat(MemoryRegister.of(approved()).approval("2024/0001"), tmp_path)
+    assert "Keputusan TERIMA Disetujui Oleh Ketua PPID Pembantu" in printed
+
+
+def test_the_approval_sheet_shows_a_corrected_approver_and_the_correction(tmp_path):
+    register = MemoryRegister.of(approved())
+    register.sync()
+    register.later(hours=2)
+    register.edit(0, approved_by="Atasan PPID Pembantu")
+    register.sync()
+    printed = flat(register.approval("2024/0001"), tmp_path)
+    assert "Disetujui Oleh Atasan PPID Pembantu" in printed
+    assert "Koreksi 03/07/2024 12:00: Koreksi penyetuju. Disetujui Oleh: Ketua PPID Pembantu → Atasan PPID" in printed
+
+
+def test_the_approval_sheet_prints_the_times_riwayat_records(tmp_path):
+    register = MemoryRegister.of(approved())
+    register.sync()
+    register.edit(0, decided_at=datetime(2024, 7, 1, 8, 0))
+    printed = flat(register.approval("2024/0001"), tmp_path)
+    assert "Waktu Keputusan 03/07/2024 10:00" in printed
+
+
+def test_an_approver_older_history_did_not_record_is_marked_as_such(tmp_path):
+    register = MemoryRegister.of(approved())
+    register.sync()
+    register.history = [e._replace(archive="") for e in register.history]
+    printed = flat(register.approval("2024/0001"), tmp_path)
+    assert "Disetujui Oleh Ketua PPID Pembantu (tidak tercatat di Riwayat; tertulis di register)" in printed
+    assert "Pemeriksa Budi Santoso" in printed
 
 
 @pytest.mark.parametrize("render", [register_of, lambda result: approval_of(result, result.plan.rows[0].register_no)],

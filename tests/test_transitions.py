@@ -2,8 +2,9 @@
 
 from datetime import UTC, datetime, timedelta
 
-from support import DAY_H, approved, handed_over, rejected, reviewed, submission
+from support import DAY_H, WORKFLOW, MemoryRegister, approved, handed_over, rejected, reviewed, submission
 
+from sheetflow import archive
 from sheetflow.findings import flatten
 
 STAMP = DAY_H.replace(tzinfo=None)
@@ -229,8 +230,213 @@ def test_copied_row_further_down_gets_a_new_number_and_starts_as_new(register_of
     register.copy_row(0)
     register.sync()
     assert [register.cell("register_no", i) for i in (0, 1)] == ["2024/0001", "2024/0002"]
-    assert register.codes(1)[0] == "create" and register.codes(1)[-1] == "renumbered"
+    assert register.codes(1)[:2] == ["copy-archived", "create"] and register.codes(1)[-1] == "renumbered"
     assert "salinan dari 2024/0001" in register.notes(1)
+
+
+UPLOAD = "https://www.instagram.com/p/abc/"
+REVIEW_AND_UPLOAD = ("reviewer", "decision", "approved_by", "response", "upload_links")
+
+
+def test_a_pasted_copy_of_an_uploaded_row_waits_for_its_own_reviewer(register_of):
+    register = register_of(approved(upload_links=UPLOAD))
+    register.sync()
+    register.copy_row(0)
+    register.edit(1, activity_name="Kerja bakti Kalurahan Kenteng", caption="Kerja bakti warga Kenteng.")
+    register.later(hours=1)
+    register.sync()
+    assert register.status(1) == "Menunggu Pemeriksaan"
+    assert [register.cell(k, 1) for k in REVIEW_AND_UPLOAD] == [None] * 5
+    assert not {"take-for-review", "approve", "publish"} & set(register.codes(1))
+    assert register.status(0) == "Diunggah"
+
+
+def test_a_copy_archives_what_it_brought_from_its_source_as_its_first_entry(register_of):
+    register = register_of(approved(upload_links=UPLOAD))
+    register.sync()
+    register.copy_row(0)
+    register.sync()
+    code, reason, archived = register.logged(1)[0]
+    assert code == "copy-archived"
+    assert "salinan dari 2024/0001" in reason
+    assert archived == (
+        "Pemeriksa: Budi Santoso\nKeputusan: TERIMA\nDisetujui Oleh: Ketua PPID Pembantu\n"
+        f"Tautan Unggahan: {UPLOAD}"
+    )
+
+
+def test_a_copy_is_decided_on_its_own_afterwards(register_of):
+    register = register_of(approved())
+    register.sync()
+    register.copy_row(0)
+    register.sync()
+    register.edit(1, reviewer="Siti Aminah", decision="TOLAK", response="Bukan kegiatan yang sama.")
+    register.sync()
+    assert (register.status(0), register.status(1)) == ("Disetujui", "Ditolak")
+
+
+def test_a_copy_of_a_draft_has_nothing_to_archive(register_of):
+    register = register_of(submission())
+    register.sync()
+    register.copy_row(0)
+    register.sync()
+    assert register.codes(1)[0] == "create"
+
+
+# ---------------------------------------------------------------- a decision changed in the cells
+def test_the_decision_and_who_signed_off_are_recorded_in_the_history(register_of):
+    register = register_of(approved())
+    register.sync()
+    assert register.logged()[-1] == (
+        "approve", "Keputusan TERIMA.",
+        "Pemeriksa: Budi Santoso\nKeputusan: TERIMA\nDisetujui Oleh: Ketua PPID Pembantu",
+    )
+
+
+def test_tolak_after_approval_before_upload_is_a_new_decision(register_of):
+    register = register_of(approved())
+    register.sync()
+    register.edit(0, decision="TOLAK", response="Foto 2 menampilkan wajah anak; ganti.")
+    register.later(hours=3)
+    register.sync()
+    assert register.status() == "Ditolak"
+    assert register.cell("handover") in (None, False)
+    assert register.cell("decided_at") == STAMP + timedelta(hours=3)
+    code, reason, archived = register.logged()[-1]
+    assert code == "decision-changed-to-reject"
+    assert "Keputusan: TERIMA → TOLAK." in reason
+    assert "Tanggapan Tertulis: Foto 2 menampilkan wajah anak; ganti." in archived
+    assert "Disetujui:" not in register.notes()
+
+
+def test_tolak_after_approval_without_a_response_is_refused(register_of):
+    register = register_of(approved())
+    register.sync()
+    register.edit(0, decision="TOLAK")
+    plan = register.sync()
+    assert register.status() == "Disetujui"
+    assert flatten(plan.findings, ["column", "code"]) == [["Tanggapan Tertulis", "reject-without-response"]]
+
+
+def test_terima_after_tolak_on_unchanged_content_approves(register_of):
+    register = register_of(rejected())
+    register.sync()
+    register.edit(0, decision="TERIMA", approved_by="Atasan PPID Pembantu")
+    register.later(hours=1)
+    register.sync()
+    assert register.status() == "Disetujui"
+    code, reason, archived = register.logged()[-1]
+    assert code == "decision-changed-to-approve"
+    assert "Keputusan: TOLAK → TERIMA." in reason
+    assert "Disetujui Oleh: Atasan PPID Pembantu" in archived
+
+
+def test_terima_after_tolak_on_revised_content_waits_for_a_new_hand_over(register_of):
+    register = register_of(rejected())
+    register.sync()
+    register.edit(0, caption="Caption yang sudah diperbaiki.", decision="TERIMA", approved_by="Ketua PPID Pembantu")
+    plan = register.sync()
+    assert register.status() == "Ditolak"
+    assert flatten(plan.findings, ["column", "code"]) == [["Keputusan", "decision-changed-after-revision"]]
+    assert not plan.history
+
+
+def test_a_changed_disetujui_oleh_is_logged_as_a_correction(register_of):
+    register = register_of(approved())
+    register.sync()
+    register.edit(0, approved_by="Atasan PPID Pembantu")
+    register.sync()
+    assert register.status() == "Disetujui"
+    code, reason, archived = register.logged()[-1]
+    assert code == "signoff-corrected"
+    assert reason == "Koreksi penyetuju. Disetujui Oleh: Ketua PPID Pembantu → Atasan PPID Pembantu."
+    assert "Disetujui Oleh: Atasan PPID Pembantu" in archived
+    assert not register.sync().changed
+
+
+def test_disetujui_oleh_emptied_after_approval_is_refused_naming_the_record(register_of):
+    register = register_of(approved())
+    register.sync()
+    register.edit(0, approved_by=None)
+    register.sync()
+    assert register.status() == "Disetujui"
+    assert "Riwayat tetap mencatat Ketua PPID Pembantu" in register.notes()
+    assert register.codes()[-1] == "approve"
+
+
+def test_a_decision_changed_after_upload_is_called_out_and_logged_once(register_of):
+    register = register_of(approved(upload_links=UPLOAD))
+    register.sync()
+    register.edit(0, decision="TOLAK", response="Seharusnya tidak diunggah.")
+    register.sync()
+    register.sync()
+    assert register.status() == "Diunggah"
+    assert "Keputusan diubah menjadi 'TOLAK' setelah konten diunggah (Riwayat mencatat TERIMA)" in register.notes()
+    assert register.codes().count("decision-changed-after-upload") == 1
+
+
+def test_the_same_decision_retyped_is_no_change(register_of):
+    register = register_of(approved())
+    register.sync()
+    register.edit(0, decision=" terima ", approved_by="ketua ppid pembantu")
+    assert not register.sync().history
+
+
+def test_history_written_before_decisions_were_recorded_gives_no_false_correction():
+    register = MemoryRegister.of(approved())
+    register.sync()
+    # As a register synced by an earlier version holds it: the approval without Arsip.
+    register.history = [e._replace(archive="") for e in register.history]
+    register.edit(0, approved_by="Atasan PPID Pembantu")
+    assert not register.sync().history
+    register.edit(0, decision="TOLAK", response="Ganti foto.")
+    register.sync()
+    assert register.status() == "Ditolak"
+    assert "Keputusan: TERIMA → TOLAK." in register.logged()[-1][1]
+
+
+# ---------------------------------------------------------------- a written response kept whole
+RESPONSE = "Foto kurang jelas.\nPemeriksa: mohon dicek ulang\n  - foto 3\n  - foto 4"
+
+
+def rejection_reasons(register, number: str = "2024/0001") -> list[object]:
+    return [row[3] for row in register.report() if len(row) == 4 and row[0] == number]
+
+
+def test_a_multi_line_response_stays_whole_in_rekap_after_a_resubmission(register_of):
+    register = register_of(rejected(response=RESPONSE))
+    register.sync()
+    register.edit(0, caption="Caption yang sudah diperbaiki.", handover="Ya")
+    register.later(hours=1)
+    register.sync()
+    assert rejection_reasons(register) == [RESPONSE]
+
+
+def test_a_multi_line_response_is_archived_whole_on_a_resubmission(register_of):
+    register = register_of(rejected(response=RESPONSE))
+    register.sync()
+    register.edit(0, handover="Ya")
+    register.sync()
+    code, _, archived = register.logged()[-1]
+    assert code == "resubmit"
+    assert archive.read(archived, [c.header for c in WORKFLOW.columns])["Tanggapan Tertulis"] == RESPONSE
+
+
+def test_an_archive_written_before_continuation_lines_were_indented_reads_whole():
+    legacy = "Pemeriksa: Budi\nKeputusan: TOLAK\nTanggapan Tertulis: Foto kurang jelas.\nCatatan: ganti foto 3"
+    assert archive.read(legacy, [c.header for c in WORKFLOW.columns])["Tanggapan Tertulis"] == (
+        "Foto kurang jelas.\nCatatan: ganti foto 3"
+    )
+
+
+# ---------------------------------------------------------------- what a note asks for
+def test_an_invalid_disetujui_oleh_is_named_not_asked_for(register_of):
+    register = register_of(approved(approved_by="Pak Camat"))
+    plan = register.sync()
+    assert register.status() == "Sedang Diperiksa"
+    assert flatten(plan.findings, ["column", "code"]) == [["Disetujui Oleh", "choice-unknown"]]
+    assert "isi Disetujui Oleh" not in register.notes()
+    assert "'Pak Camat' bukan pilihan" in register.notes()
 
 
 # ---------------------------------------------------------------- numbering

@@ -51,6 +51,11 @@ def test_the_engine_names_no_office():
         ('number_format = "{year}/{seq:04d}"', 'number_format = "{tahun}"', "number_format"),
         ('hidden = true', 'hiden = true', "hiden"),
         ('acts = "admin"', 'acts = "camat"', "statuses[approved].acts: unknown role 'camat'"),
+        ('not_inherited = ["reviewer"', 'not_inherited = ["pemeriksa"', "not_inherited: unknown column 'pemeriksa'"),
+        ('not_inherited = ["reviewer"', 'not_inherited = ["status", "reviewer"', "'status' is a system column"),
+        ('when = ["differs:approved_by"]', 'when = ["differs:signer"]', "unknown column 'signer'"),
+        ('record = "review"\n\n[[transitions]]\nid = "resubmit"', '[[transitions]]\nid = "resubmit"',
+         "transitions[signoff-corrected].to: only a transition from a status that records may leave out 'to'"),
     ],
 )
 def test_a_broken_definition_is_refused_naming_the_field(tmp_path, old, new, named):

@@ -88,7 +88,8 @@ class _Reader:
         yield from self._late(row)
 
     def _arrival(self, row: RowOutcome) -> Iterator[Event]:
-        moves = [e for e in row.history if e.code in self.transitions]
+        # A correction records where the row already is: no arrival.
+        moves = [e for e in row.history if e.code in self.transitions and e.from_status != e.to_status]
         step = self.rules.steps.get(row.after)
         if not moves or step is None or step.arrival is None:
             return
