@@ -86,6 +86,45 @@ def test_read_starts_at_row_one_even_when_it_is_empty(tmp_path: Path) -> None:
     assert _read(path) == ((), (), (None, "x"))
 
 
+def _without_dimension(path: Path) -> Path:
+    """The register as a writer that leaves out <dimension> (it is optional) would save it."""
+    with zipfile.ZipFile(path) as old:
+        parts = {item.filename: old.read(item.filename) for item in old.infolist()}
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    start = sheet.index(b"<dimension")
+    parts["xl/worksheets/sheet1.xml"] = sheet[:start] + sheet[sheet.index(b">", start) + 1:]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for name, data in parts.items():
+            new.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize("declared", [True, False], ids=["dimension", "no-dimension"])
+def test_read_puts_rows_far_below_the_table_in_their_places_with_their_values(tmp_path: Path, declared: bool) -> None:
+    workbook = _workbook(("No. Register", "Tanggal", "Status"), ("2024/0001", WHEN, "Draf"))
+    sheet = workbook.active
+    sheet["B1048576"] = WHEN
+    sheet["C1048575"] = " "  # blank: no row of the table
+    sheet["XFD1048576"] = "x"  # beyond the headers: not the table's
+    path = _save(workbook, tmp_path / "Register.xlsx")
+    if not declared:
+        _without_dimension(path)
+
+    rows = _read(path)
+    assert (len(rows), rows[:2], rows[-1], set(rows[2:-1])) == (
+        1048576, (("No. Register", "Tanggal", "Status"), ("2024/0001", WHEN, "Draf")), (None, WHEN), {()})
+
+
+def test_read_refuses_a_header_typed_far_to_the_right_over_many_rows_in_one_sentence(tmp_path: Path) -> None:
+    workbook = _workbook(*[(f"2024/{n:04}", "Rapat") for n in range(200)])
+    workbook.active["XFD1"] = "x"
+    path = _save(workbook, tmp_path / "Register.xlsx")
+
+    with pytest.raises(RegisterUnreadable, match=r"^Sheet Register di Register\.xlsx berisi isian sampai kolom XFD "
+                                                 r"baris 200, jauh di luar tabel register; [^.]*\.$"):
+        _read(path)
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import os
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +21,7 @@ from python_calamine import CalamineError, CalamineWorkbook, PasswordError, XmlE
 from ..errors import RegisterLocked, RegisterNotFound, RegisterUnreadable
 from ..memo import file_digest
 from ..table import Batch, Cell, Sheet, Values
+from .extent import Bounded, far_reaching
 from .owners import refuse_if_open
 
 UNREADABLE_MESSAGE = (
@@ -67,18 +69,24 @@ class XlsxRegister:
         content = _content(path)
         # What was read, named: a run that changes nothing is remembered by it (see memo).
         self.digest = file_digest(content)
+        self._content = content
         self._values = _open_values(path, content)  # refuses a file that is no workbook before anything else
 
     def read(self, names: Sequence[str]) -> dict[str, Sheet]:
         """The sheets that exist among ``names``: values as the spreadsheet last computed them."""
-        book = self._values
+        book, packed = self._values, {}
+        present = [name for name in names if name in book.sheet_names]
         try:
+            # A stray cell far from the table would make calamine build a range to it.
+            with zipfile.ZipFile(io.BytesIO(self._content)) as archive:
+                if (far := far_reaching(archive, present)) and (bounded := Bounded(archive, far, self._path.name)).rows:
+                    book, packed = CalamineWorkbook.from_filelike(io.BytesIO(bounded.content)), bounded.rows
             return {
-                name: Sheet(name, _rows(book.get_sheet_by_name(name).to_python(skip_empty_area=False)))
-                for name in names
-                if name in book.sheet_names
+                name: Sheet(name, _rows(book.get_sheet_by_name(name).to_python(skip_empty_area=False),
+                                        packed.get(name)))
+                for name in present
             }
-        except (CalamineError, ZipError, XmlError, ValueError) as exc:
+        except (CalamineError, ZipError, XmlError, ValueError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
             raise RegisterUnreadable(UNREADABLE_MESSAGE.format(name=self._path.name)) from exc
 
     def will_write(self) -> None:
@@ -131,8 +139,14 @@ def _open_values(path: Path, content: bytes) -> CalamineWorkbook:
         raise RegisterUnreadable(UNREADABLE_MESSAGE.format(name=path.name)) from None
 
 
-def _rows(values: list[list[object]]) -> tuple[Values, ...]:
+def _rows(values: list[list[object]], packed: list[int] | None = None) -> tuple[Values, ...]:
+    """Trimmed rows; ``packed`` says which spreadsheet row each of ``values`` is (see extent)."""
     rows = [_trim(row) for row in values]
+    if packed:
+        spread: list[Values] = [()] * packed[-1]
+        for number, row in zip(packed, rows, strict=False):
+            spread[number - 1] = row
+        rows = spread
     while rows and not rows[-1]:
         rows.pop()
     return tuple(rows)
