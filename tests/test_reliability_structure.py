@@ -5,23 +5,27 @@ result, or one clear error and nothing written."""
 
 from __future__ import annotations
 
+import io
 import json
 import random
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import figures
 import openpyxl
 import pytest
+from click.testing import CliRunner
 from files import HEADER, new_register, read_rows, sheet_values
 from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 from support import DAY_H, WORKFLOW, approved, handed_over, rejected, reviewed, submission
 
 from sheetflow import api
+from sheetflow.cli import cli
 from sheetflow.errors import HeaderMissing, RegisterNotFound, SheetflowError
 from sheetflow.history_headers import HISTORY_HEADERS
 from sheetflow.xlsx.backend import open_workbook
@@ -415,3 +419,56 @@ def test_an_item_typed_in_the_last_row_is_synced_there_within_bounds(tmp_path):
                    note=f"an item typed in row 1,048,576: {run['peak'] / 1024**2:.0f} MB, "
                         f"{run['seconds']:.1f} s of processor time")
     assert (run["code"], run["peak"] < STRAY_MEMORY, 1048576 in rows) == (0, True, True)
+
+
+# ---------------------------------------------------------------- forms of .xlsx sync cannot write
+# Excel's "Strict Open XML Spreadsheet" names every part in other namespaces.
+STRICT = {
+    b"http://schemas.openxmlformats.org/spreadsheetml/2006/main": b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+    b"http://schemas.openxmlformats.org/officeDocument/2006/relationships":
+        b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+    b"http://schemas.openxmlformats.org/drawingml/2006/main": b"http://purl.oclc.org/ooxml/drawingml/main",
+}
+
+
+def saved_as_strict(path: Path) -> None:
+    with zipfile.ZipFile(path) as old:
+        parts = {item.filename: old.read(item.filename) for item in old.infolist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for name, data in parts.items():
+            for transitional, strict in STRICT.items():
+                data = data.replace(transitional, strict)
+            if name == "xl/workbook.xml":
+                data = data.replace(b"<workbook ", b'<workbook conformance="strict" ', 1)
+            new.writestr(name, data)
+
+
+def saved_with_a_password(path: Path) -> None:
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    encrypted = io.BytesIO()
+    with path.open("rb") as plain:
+        OOXMLFile(plain).encrypt("rahasia", encrypted)
+    path.write_bytes(encrypted.getvalue())
+
+
+def files_beside(path: Path) -> list[str]:
+    """The folder's files but sync's own lock, which stays behind, empty, on Unix."""
+    return sorted(p.name for p in path.parent.iterdir() if not p.name.endswith(".sheetflow-lock"))
+
+
+SAVED_AS = {"strict": (saved_as_strict, "Strict Open XML"), "encrypted": (saved_with_a_password, "kata sandi")}
+
+
+@pytest.mark.parametrize("command", ["check", "sync"])
+@pytest.mark.parametrize("form", sorted(SAVED_AS))
+def test_a_register_saved_in_a_form_sync_cannot_write_is_refused_in_one_sentence(tmp_path, form, command):
+    path = new_register(tmp_path, *ROWS)
+    save, named = SAVED_AS[form]
+    save(path)
+    before = files_beside(path), path.read_bytes()
+    result = CliRunner().invoke(cli, [command, str(path), "--now", DAY_H.isoformat()])
+    figures.record("structure", tried=1, survived=int(result.exit_code == 3),
+                   note=f"a register saved {form}: {command} exit {result.exit_code}")
+    assert (result.exit_code, len(result.output.strip().splitlines()), named in result.output,
+            (files_beside(path), path.read_bytes()) == before) == (3, 1, True, True)

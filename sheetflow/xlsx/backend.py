@@ -29,6 +29,21 @@ UNREADABLE_MESSAGE = (
     "Excel Workbook (.xlsx), lalu jalankan sync lagi."
 )
 DENIED_MESSAGE = "{name} tidak dapat dibuka karena izin berkas ditolak; periksa hak akses berkas itu."
+ENCRYPTED_MESSAGE = (
+    "{name} dilindungi kata sandi (terenkripsi) sehingga isinya tidak dapat dibaca; buka dengan kata sandinya, "
+    "hapus kata sandi itu (Excel: File › Info › Proteksi Buku Kerja › Enkripsi dengan Kata Sandi, kosongkan; "
+    "LibreOffice: Simpan Sebagai tanpa centang Simpan dengan kata sandi), simpan, lalu jalankan sync lagi."
+)
+STRICT_MESSAGE = (
+    "{name} disimpan sebagai Strict Open XML, bentuk .xlsx yang tidak dapat ditulis sheetflow; buka di Excel, "
+    "pilih Simpan Sebagai dengan jenis Excel Workbook (.xlsx), bukan Strict Open XML Spreadsheet, lalu jalankan "
+    "sync lagi."
+)
+# An encrypted workbook is no zip but a compound file holding the package in this stream.
+COMPOUND_FILE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+# Strict Open XML names its parts in these namespaces instead of schemas.openxmlformats.org.
+STRICT_NAMESPACE = b"http://purl.oclc.org/ooxml/"
 
 
 @contextmanager
@@ -131,11 +146,19 @@ def _open_values(path: Path, content: bytes) -> CalamineWorkbook:
                     f"{path.name} berisi bagian yang terlalu besar untuk sebuah register (lebih dari 512 MB bila "
                     "dibuka); berkas itu ditolak."
                 )
+            # calamine reads Strict Open XML, but the writer cannot: refused for check and sync alike.
+            if STRICT_NAMESPACE in archive.read("_rels/.rels"):
+                raise RegisterUnreadable(STRICT_MESSAGE.format(name=path.name))
     except zipfile.BadZipFile:
-        pass  # not a zip: calamine's answer below says so
+        if content.startswith(COMPOUND_FILE) and ENCRYPTED_PACKAGE in content:
+            raise RegisterUnreadable(ENCRYPTED_MESSAGE.format(name=path.name)) from None
+    except KeyError:
+        pass  # no package: calamine's answer below says so
     try:
         return CalamineWorkbook.from_filelike(io.BytesIO(content))
-    except (CalamineError, ZipError, XmlError, PasswordError, ValueError, OSError):
+    except PasswordError:
+        raise RegisterUnreadable(ENCRYPTED_MESSAGE.format(name=path.name)) from None
+    except (CalamineError, ZipError, XmlError, ValueError, OSError):
         raise RegisterUnreadable(UNREADABLE_MESSAGE.format(name=path.name)) from None
 
 
