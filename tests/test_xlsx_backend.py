@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 import zipfile
 from collections.abc import Callable
@@ -396,6 +397,46 @@ def test_refused_register_is_not_written(register: Path, owner: str) -> None:
         _apply(register, _write(2, 3, "Ditolak"))
 
     assert (register.read_bytes(), register.with_name("Register.xlsx.bak").exists()) == (before, False)
+
+
+def _excel_owner_file(name: str) -> bytes:
+    """An owner file as Excel writes it: the name's length and the name in the code page,
+    spaces up to byte 55, the length again in two bytes, the name in UTF-16, spaces to 165."""
+    head = bytes([len(name)]) + name.encode("cp1252", "replace")
+    head += b" " * (55 - len(head)) + len(name).to_bytes(2, "little") + name.encode("utf-16-le")
+    return head + b" \0" * ((165 - len(head)) // 2) + b" " * ((165 - len(head)) % 2)
+
+
+OWNER_FILES = {
+    "excel": ("~$Register.xlsx", _excel_owner_file("Sri Lestari"), "di Excel oleh Sri Lestari (ada berkas"),
+    "libreoffice-user-data": (".~lock.Register.xlsx#", "Sri Lestari,sri,KANTOR-PC,08.12.2026 09:15,"
+                              "file:///C:/Users/sri/AppData/Roaming/LibreOffice/4;".encode(),
+                              "di LibreOffice oleh Sri Lestari di komputer KANTOR-PC (ada berkas"),
+    # As LibreOffice wrote it for a user who never filled in Tools › Options › User Data.
+    "libreoffice-system-user": (".~lock.Register.xlsx#", b",root,vm,08.12.2026 01:27,file:///root/.config/lo;",
+                                "di LibreOffice oleh root di komputer vm (ada berkas"),
+    "libreoffice-escaped": (".~lock.Register.xlsx#", b"Lestari\\, Sri,sri,,08.12.2026 09:15,file:///x;",
+                            "di LibreOffice oleh Lestari, Sri (ada berkas"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(OWNER_FILES))
+def test_a_register_open_in_a_spreadsheet_program_names_who_has_it_open(register: Path, case: str) -> None:
+    owner, content, expected = OWNER_FILES[case]
+    register.with_name(owner).write_bytes(content)
+
+    with pytest.raises(RegisterLocked, match=re.escape(f"Register.xlsx sedang dibuka {expected} {owner});")):
+        _apply(register, _write(2, 3, "Ditolak"))
+
+
+@pytest.mark.parametrize("content", [b"", b"someone", b"\xff" * 165, b"a,b;"], ids=["empty", "text", "bytes", "short"])
+@pytest.mark.parametrize("owner", ["~$Register.xlsx", ".~lock.Register.xlsx#"], ids=["excel", "libreoffice"])
+def test_an_owner_file_that_cannot_be_read_gives_the_message_without_a_name(register: Path, owner: str,
+                                                                            content: bytes) -> None:
+    register.with_name(owner).write_bytes(content)
+
+    with pytest.raises(RegisterLocked, match=re.escape(f"Register.xlsx sedang dibuka di ") + r"\w+ \(ada berkas"):
+        _apply(register, _write(2, 3, "Ditolak"))
 
 
 def test_open_refuses_a_register_another_sync_holds(register: Path) -> None:
