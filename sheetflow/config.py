@@ -5,6 +5,7 @@ Validated by pydantic; a mistake is reported with the key and the line it is on.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -92,12 +93,47 @@ def load_config(path: str | Path | None = None) -> Config:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigInvalid(f"{file.name}: bukan TOML yang sah ({exc}).") from None
     try:
-        return Config.model_validate({**data, "folder": file.parent})
+        config = Config.model_validate({**data, "folder": file.parent})
     except ValidationError as exc:
         problems = "; ".join(
             f"baris {_line(text, e['loc'])}: {'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
         )
         raise ConfigInvalid(f"{file.name} {problems}") from None
+    _refuse_duplicates(config, file, text)
+    return config
+
+
+def _refuse_duplicates(config: Config, file: Path, text: str) -> None:
+    """Two entries for one register would sync it twice a run, each undoing the other's
+    settings (a language, a time zone): the file would be rewritten every run."""
+    seen: dict[object, int] = {}
+    for index, register in enumerate(config.registers):
+        identity = _identity(config.source(register))
+        if identity in seen:
+            first = config.registers[seen[identity]]
+            raise ConfigInvalid(
+                f"{file.name}: register '{first.name}' (baris {_line(text, ('registers', seen[identity]))}) dan "
+                f"'{register.name}' (baris {_line(text, ('registers', index))}) menunjuk register yang sama "
+                f"({register.source}); hapus salah satunya, karena satu register yang didaftarkan dua kali "
+                "ditulis ulang pada setiap sync."
+            )
+        seen[identity] = index
+
+
+def _identity(source: str) -> object:
+    """What a source names: the spreadsheet's ID, or the file itself (through symlinks and hard links)."""
+    from .gsheets.source import is_google, spreadsheet_id
+
+    if is_google(source):
+        try:
+            return ("gsheet", spreadsheet_id(source))
+        except SheetflowError:
+            return ("unknown", source)  # that register reports its own mistake
+    try:
+        found = os.stat(source)
+        return ("file", found.st_dev, found.st_ino)
+    except OSError:
+        return ("path", os.path.normcase(os.path.realpath(source)))
 
 
 def _line(text: str, loc: tuple[Any, ...]) -> int:
