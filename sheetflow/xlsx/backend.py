@@ -18,7 +18,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError, XmlError, ZipError
 
-from ..errors import RegisterLocked, RegisterNotFound, RegisterUnreadable
+from ..errors import RegisterLocked, RegisterNotFound, RegisterUnreadable, RegisterUnwritable
 from ..memo import file_digest
 from ..table import Batch, Cell, Sheet, Values
 from .extent import Bounded, far_reaching
@@ -65,10 +65,25 @@ def open_workbook(path: str | os.PathLike[str], *, write: bool) -> Iterator[Xlsx
         raise RegisterLocked(
             f"{path.name} sedang diproses oleh sync lain; tunggu sampai selesai lalu jalankan sync lagi."
         ) from None
+    except PermissionError:
+        raise RegisterUnwritable(_lock_denied(path, Path(lock.lock_file))) from None
     try:
         yield XlsxRegister(path, writable=True)
     finally:
         lock.release()
+
+
+def _lock_denied(path: Path, lock: Path) -> str:
+    if lock.exists():
+        # Typically left by an administrator who ran sync once as another user.
+        return (
+            f"{path.name} tidak dapat dikunci untuk sync karena berkas kunci {lock.name} milik pengguna lain; hapus "
+            f"{lock.name} bila tidak ada sync yang sedang berjalan (sync membuatnya lagi), lalu jalankan sync lagi."
+        )
+    return (
+        f"{path.name} tidak dapat dikunci untuk sync karena folder {path.parent} tidak boleh ditulis; berikan hak "
+        "tulis pada folder itu kepada pengguna yang menjalankan sync."
+    )
 
 
 class XlsxRegister:
