@@ -24,9 +24,9 @@ from ..errors import RegisterUnreadable
 
 # A dense range of this many cells costs calamine about 32 MB and sheetflow as much again.
 FLOOR_CELLS = 1_000_000
-# No filled cell takes fewer than 15 bytes of XML (<c><v>1</v></c>): a sheet may declare
-# about four times the cells its XML could hold before it is scanned.
-BYTES_PER_ALLOWED_CELL = 4
+# No filled cell takes fewer than 15 bytes of XML (<c><v>1</v></c>), a register's about 80:
+# a sheet may declare about as many cells as its XML could hold before it is scanned.
+BYTES_PER_ALLOWED_CELL = 16
 
 _HEAD_BYTES = 64 * 1024
 _DIMENSION = re.compile(rb'<(?:[\w.-]+:)?dimension\s+ref\s*=\s*["\']([A-Za-z]*)(\d*)(?::([A-Za-z]*)(\d*))?["\']')
