@@ -99,11 +99,24 @@ def init_register(path: str | Path) -> Path:
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
         raise SheetflowError(f"Nama berkas register harus berakhiran .xlsx: {target.name}")
-    if target.exists():
-        raise SheetflowError(f"{target} sudah ada; sheetflow tidak menimpa berkas. Pilih nama lain.")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with resources.template().open("rb") as src, target.open("xb") as dst:
-        shutil.copyfileobj(src, dst)
+    exists = f"{target} sudah ada; sheetflow tidak menimpa berkas. Pilih nama lain."
+    if target.exists() or target.is_symlink():  # a symlink to nothing is a name taken too
+        raise SheetflowError(exists)
+    created = False
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with resources.template().open("rb") as src, target.open("xb") as dst:
+            created = True
+            shutil.copyfileobj(src, dst)
+    except FileExistsError:
+        raise SheetflowError(exists) from None
+    except OSError as exc:
+        if created:
+            target.unlink(missing_ok=True)  # half a template is no register
+        why = " karena izin ditolak" if isinstance(exc, PermissionError) else ""
+        raise SheetflowError(
+            f"{target} tidak dapat dibuat{why}; pilih folder yang boleh ditulis, lalu jalankan init lagi."
+        ) from None
     return target
 
 

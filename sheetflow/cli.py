@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import wraps
 from typing import Any
 
@@ -23,13 +23,27 @@ from .runs import run_register
 FLEET_FAILED = 4
 
 
+# The clocks a run can work with: any zone and the deadlines counted from them stay within
+# the years a datetime can hold.
+CLOCK_YEARS = range(1900, 9999)
+
+
 def _parse_now(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
     if value is None:
         return None
     try:
-        return datetime.fromisoformat(value)
+        moment = datetime.fromisoformat(value)
+        year = moment.astimezone(UTC).year if moment.tzinfo else moment.year
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not an ISO date-time such as 2024-07-03T15:00+07:00") from None
+        raise click.BadParameter(f"{value!r} bukan tanggal-waktu ISO seperti 2024-07-03T15:00+07:00") from None
+    except OverflowError:
+        year = 0
+    if year not in CLOCK_YEARS:
+        raise click.BadParameter(
+            f"{value!r} di luar waktu yang dapat dipakai; tulis waktu antara tahun {CLOCK_YEARS.start} dan "
+            f"{CLOCK_YEARS.stop - 1}"
+        )
+    return moment
 
 
 def output_options(command: Callable[..., Any]) -> Callable[..., Any]:

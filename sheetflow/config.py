@@ -5,10 +5,12 @@ Validated by pydantic; a mistake is reported with the key and the line it is on.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -40,7 +42,25 @@ class RegisterSettings(_Model):
     @field_validator("timezone")
     @classmethod
     def _zone(cls, value: str | None) -> str | None:
-        return ZONES.get(value.upper(), value) if value else value
+        if not value:
+            return value
+        zone = ZONES.get(value.upper(), value)
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"zona waktu {value!r} tidak dikenal; tulis WIB, WITA, WIT atau nama zona seperti Asia/Jakarta"
+            ) from None
+        return zone
+
+    @field_validator("workflow")
+    @classmethod
+    def _bundled(cls, value: str) -> str:
+        from .resources import workflow
+
+        if not value.endswith(".toml") and not workflow(value).is_file():
+            raise ValueError(f"alur {value!r} tidak ada; alur bawaan: {', '.join(_bundled_workflows())}")
+        return value
 
 
 class LogSettings(_Model):
@@ -76,7 +96,11 @@ class Config(_Model):
 
 def find_config(path: str | Path | None = None) -> Path:
     candidate = Path(path) if path else Path.cwd() / DEFAULT_FILE
-    if not candidate.is_file():
+    try:
+        found = candidate.is_file()
+    except PermissionError:
+        raise ConfigInvalid(_denied(candidate)) from None
+    if not found:
         raise ConfigInvalid(
             f"Berkas konfigurasi {candidate} tidak ditemukan; buat {DEFAULT_FILE} (lihat docs/operasi.md) "
             "atau sebutkan register yang disinkronkan."
@@ -86,18 +110,92 @@ def find_config(path: str | Path | None = None) -> Path:
 
 def load_config(path: str | Path | None = None) -> Config:
     file = find_config(path)
-    text = file.read_text(encoding="utf-8")
+    text = _text(file)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigInvalid(f"{file.name}: bukan TOML yang sah ({exc}).") from None
     try:
-        return Config.model_validate({**data, "folder": file.parent})
+        config = Config.model_validate({**data, "folder": file.parent})
     except ValidationError as exc:
         problems = "; ".join(
-            f"baris {_line(text, e['loc'])}: {'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+            f"baris {_line(text, e['loc'])}: {'.'.join(str(p) for p in e['loc'])}: {_message(e)}" for e in exc.errors()
         )
-        raise ConfigInvalid(f"{file.name} {problems}") from None
+        raise ConfigInvalid(f"{file.name} {problems}.") from None
+    _refuse_duplicates(config, file, text)
+    if config.log.file and not config.log.file.is_absolute():
+        # Like every other path in the file, the log is relative to the file's folder (docs/operasi.md).
+        log = config.log.model_copy(update={"file": file.parent / config.log.file})
+        config = config.model_copy(update={"log": log})
+    return config
+
+
+def _text(file: Path) -> str:
+    """The file's text: UTF-8, with or without the mark Notepad puts at its start."""
+    try:
+        content = file.read_bytes()
+    except PermissionError:
+        raise ConfigInvalid(_denied(file)) from None
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = content[: exc.start].count(b"\n") + 1
+        raise ConfigInvalid(
+            f"{file.name} baris {line}: berkas tidak tersimpan sebagai UTF-8 (mungkin ANSI); buka di Notepad, pilih "
+            "Simpan Sebagai dengan Pengodean UTF-8, lalu jalankan lagi."
+        ) from None
+
+
+def _denied(path: Path) -> str:
+    return (f"Berkas konfigurasi {path} tidak dapat dibaca karena izin ditolak (berkas atau foldernya); jalankan "
+            "sheetflow sebagai pengguna yang boleh membukanya, atau perbaiki hak aksesnya.")
+
+
+def _message(error: Any) -> str:
+    """pydantic's message; a check of ours gives its own sentence, without pydantic's prefix."""
+    if error["type"] == "value_error" and "error" in error.get("ctx", {}):
+        return str(error["ctx"]["error"])
+    return str(error["msg"])
+
+
+def _bundled_workflows() -> list[str]:
+    from importlib import resources
+
+    return sorted(p.name.removesuffix(".toml") for p in (resources.files("sheetflow") / "workflows").iterdir()
+                  if p.name.endswith(".toml"))
+
+
+def _refuse_duplicates(config: Config, file: Path, text: str) -> None:
+    """Two entries for one register would sync it twice a run, each undoing the other's
+    settings (a language, a time zone): the file would be rewritten every run."""
+    seen: dict[object, int] = {}
+    for index, register in enumerate(config.registers):
+        identity = _identity(config.source(register))
+        if identity in seen:
+            first = config.registers[seen[identity]]
+            raise ConfigInvalid(
+                f"{file.name}: register '{first.name}' (baris {_line(text, ('registers', seen[identity]))}) dan "
+                f"'{register.name}' (baris {_line(text, ('registers', index))}) menunjuk register yang sama "
+                f"({register.source}); hapus salah satunya, karena satu register yang didaftarkan dua kali "
+                "ditulis ulang pada setiap sync."
+            )
+        seen[identity] = index
+
+
+def _identity(source: str) -> object:
+    """What a source names: the spreadsheet's ID, or the file itself (through symlinks and hard links)."""
+    from .gsheets.source import is_google, spreadsheet_id
+
+    if is_google(source):
+        try:
+            return ("gsheet", spreadsheet_id(source))
+        except SheetflowError:
+            return ("unknown", source)  # that register reports its own mistake
+    try:
+        found = os.stat(source)
+        return ("file", found.st_dev, found.st_ino)
+    except OSError:
+        return ("path", os.path.normcase(os.path.realpath(source)))
 
 
 def _line(text: str, loc: tuple[Any, ...]) -> int:

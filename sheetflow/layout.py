@@ -58,8 +58,9 @@ def read_register(sheets: Mapping[str, Sheet], workflow: Workflow) -> tuple[Layo
     layout = Layout.locate(sheet.rows[0] if sheet.rows else (), workflow)
     keys = tuple(layout.positions)
     pick = _picker(tuple(layout.positions.values()))
+    # An empty row is no register row: a stray cell far below the table leaves a million of them.
     rows = [RegisterRow(number, dict(zip(keys, pick(values), strict=True)))
-            for number, values in enumerate(sheet.rows[1:], start=2)]
+            for number, values in enumerate(sheet.rows[1:], start=2) if values]
     return layout, rows
 
 

@@ -6,7 +6,7 @@ import logging
 import sys
 from logging.handlers import RotatingFileHandler
 
-from .config import LogSettings
+from .config import ConfigInvalid, LogSettings
 
 FORMAT = "%(asctime)s %(levelname)s %(message)s"
 
@@ -17,9 +17,16 @@ def configure(settings: LogSettings | None, *, quiet: bool, progress_bar: bool) 
     logger.handlers.clear()
     logger.propagate = False
     if settings and settings.file:
-        settings.file.parent.mkdir(parents=True, exist_ok=True)
-        file = RotatingFileHandler(settings.file, maxBytes=settings.max_bytes, backupCount=settings.backups,
-                                   encoding="utf-8")
+        try:
+            settings.file.parent.mkdir(parents=True, exist_ok=True)
+            file = RotatingFileHandler(settings.file, maxBytes=settings.max_bytes, backupCount=settings.backups,
+                                       encoding="utf-8")
+        except OSError as exc:
+            why = " karena izin ditolak" if isinstance(exc, PermissionError) else ""
+            raise ConfigInvalid(
+                f"Berkas log {settings.file} tidak dapat dibuka untuk ditulis{why}; periksa [log] file di "
+                "konfigurasi dan hak akses foldernya."
+            ) from None
         file.setFormatter(logging.Formatter(FORMAT))
         logger.addHandler(file)
     # Cron mails whatever a job prints: quiet runs show only failures; a terminal with a

@@ -1,6 +1,7 @@
 """The CLI: each command calls one library function; exit codes and messages for people and cron."""
 
 import json
+import logging
 import os
 import re
 import subprocess
@@ -11,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 from files import new_register, read_rows
 from support import approved, handed_over, rejected, submission
+from users import invoke_as_another_user, shared_folder
 
 from sheetflow.cli import cli
 
@@ -142,3 +144,118 @@ def test_report_prints_the_recap_tables_and_writes_nothing(run, tmp_path):
     assert re.search(r"^Menunggu Pemeriksaan\s+1$", result.output, re.MULTILINE)
     assert "Foto kurang jelas; ganti foto 3 dan 4." in result.output
     assert path.read_bytes() == content
+
+
+# ---------------------------------------------------------------- odd input around a run: one sentence each
+def one_sentence(result_or_code, output=None):
+    """(exit code, one line, no traceback) of a command's result."""
+    code, text = (result_or_code, output) if output is not None else (result_or_code.exit_code, result_or_code.output)
+    return code, len(text.strip().splitlines()), "Traceback" not in text
+
+
+def test_a_lock_file_left_by_another_user_is_one_sentence_and_exit_3(tmp_path):
+    with shared_folder() as folder:
+        path = new_register(folder, handed_over())
+        path.chmod(0o666)
+        lock = folder / f".{path.name}.sheetflow-lock"
+        lock.touch()
+        lock.chmod(0o644)  # as a sync run once by an administrator leaves it
+        before = path.read_bytes()
+        code, output = invoke_as_another_user("sync", path, *NOW)
+        assert (*one_sentence(code, output), "milik pengguna lain" in output, path.read_bytes()) == (
+            3, 1, True, True, before)
+
+
+def test_init_into_a_folder_the_user_may_not_write_is_one_sentence_and_exit_3(tmp_path):
+    with shared_folder() as folder:
+        closed = folder / "arsip"
+        closed.mkdir(mode=0o755)
+        code, output = invoke_as_another_user("init", closed / "baru.xlsx")
+        assert (*one_sentence(code, output), "izin ditolak" in output, list(closed.iterdir())) == (3, 1, True, True, [])
+
+
+def test_init_over_a_dangling_symlink_is_one_sentence_and_exit_3(run, tmp_path):
+    (tmp_path / "baru.xlsx").symlink_to(tmp_path / "tidak-ada.xlsx")
+    result = CliRunner().invoke(cli, ["init", str(tmp_path / "baru.xlsx")])
+    assert (*one_sentence(result), "sudah ada" in result.output, (tmp_path / "tidak-ada.xlsx").exists()) == (
+        3, 1, True, True, False)
+
+
+@pytest.mark.parametrize("now", ["9999-12-31T23:59-12:00", "0001-01-01T00:00+07:00", "9999-12-31T23:59"])
+@pytest.mark.parametrize("command", ["check", "sync"])
+def test_a_clock_beyond_the_years_a_run_can_count_is_a_usage_error_in_indonesian(run, tmp_path, command, now):
+    path = new_register(tmp_path, handed_over())
+    before = path.read_bytes()
+    result = CliRunner().invoke(cli, [command, str(path), "--now", now])
+    assert (result.exit_code, "di luar waktu yang dapat dipakai" in result.output, result.exception.__class__,
+            path.read_bytes()) == (2, True, SystemExit, before)
+
+
+def write_config(folder, text, encoding="utf-8"):
+    path = folder / "sheetflow.toml"
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+REGISTER_ENTRY = '[[registers]]\nname = "Kapanéwon Ponjong"\nsource = "a.xlsx"\n'
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8"], ids=["utf-8-with-bom", "utf-8"])
+def test_a_config_saved_as_utf8_with_or_without_bom_runs(tmp_path, encoding):
+    new_register(tmp_path, handed_over(), name="a.xlsx")
+    config = write_config(tmp_path, REGISTER_ENTRY, encoding)
+    result = CliRunner().invoke(cli, ["check", "--config", str(config), *NOW])
+    assert (result.exit_code, "Kapanéwon Ponjong" in result.output) == (0, True)
+
+
+def test_a_config_saved_as_ansi_names_its_line_and_how_to_save_it(tmp_path):
+    new_register(tmp_path, handed_over(), name="a.xlsx")
+    config = write_config(tmp_path, REGISTER_ENTRY, "cp1252")
+    result = CliRunner().invoke(cli, ["check", "--config", str(config), *NOW])
+    assert (*one_sentence(result), "baris 2: berkas tidak tersimpan sebagai UTF-8" in result.output) == (
+        3, 1, True, True)
+
+
+@pytest.mark.parametrize(("line", "named"), [
+    ('timezone = "Asia/Jakart"', "baris 4: registers.0.timezone: zona waktu 'Asia/Jakart' tidak dikenal"),
+    ('workflow = "sop-011-2025"', "baris 4: registers.0.workflow: alur 'sop-011-2025' tidak ada; alur bawaan: "
+                                  "sop-010-2024"),
+], ids=["time-zone", "workflow"])
+def test_an_unknown_name_in_the_config_is_one_indonesian_sentence_with_its_line(tmp_path, line, named):
+    new_register(tmp_path, handed_over(), name="a.xlsx")
+    config = write_config(tmp_path, REGISTER_ENTRY + line + "\n")
+    result = CliRunner().invoke(cli, ["sync", "--config", str(config), *NOW])
+    assert (*one_sentence(result), named in result.output) == (3, 1, True, True)
+
+
+def test_a_config_folder_the_user_cannot_enter_is_one_sentence_and_exit_3(tmp_path):
+    with shared_folder() as folder:
+        closed = folder / "konfigurasi"
+        closed.mkdir(mode=0o700)
+        write_config(closed, REGISTER_ENTRY)
+        code, output = invoke_as_another_user("check", "--config", closed / "sheetflow.toml", *NOW)
+        assert (*one_sentence(code, output), "izin ditolak" in output) == (3, 1, True, True)
+
+
+def test_the_log_file_is_relative_to_the_config_folder_not_the_current_one(tmp_path, monkeypatch):
+    folder, elsewhere = tmp_path / "kantor", tmp_path / "lain"
+    folder.mkdir()
+    elsewhere.mkdir()
+    new_register(folder, handed_over(), name="a.xlsx")
+    config = write_config(folder, REGISTER_ENTRY + '\n[log]\nfile = "log/sync.log"\n')
+    monkeypatch.chdir(elsewhere)
+    try:
+        result = CliRunner().invoke(cli, ["check", "--config", str(config), "--quiet", *NOW])
+    finally:
+        for handler in logging.getLogger("sheetflow").handlers:
+            handler.close()
+        logging.getLogger("sheetflow").handlers.clear()
+    assert (result.exit_code, (folder / "log" / "sync.log").is_file(), list(elsewhere.iterdir())) == (0, True, [])
+
+
+def test_a_log_file_that_cannot_be_opened_is_one_sentence_and_exit_3(tmp_path):
+    new_register(tmp_path, handed_over(), name="a.xlsx")
+    (tmp_path / "log").write_text("sebuah berkas, bukan folder", encoding="utf-8")
+    config = write_config(tmp_path, REGISTER_ENTRY + '\n[log]\nfile = "log/sync.log"\n')
+    result = CliRunner().invoke(cli, ["check", "--config", str(config), *NOW])
+    assert (*one_sentence(result), "Berkas log" in result.output) == (3, 1, True, True)

@@ -138,6 +138,38 @@ def test_a_config_mistake_names_the_key_and_the_line(tmp_path, text, named):
         load_config(write_config(tmp_path, text))
 
 
+SHEET_ID = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
+SAME_REGISTER = {
+    "the same path": ("a.xlsx", "a.xlsx"),
+    "a path through its folder": ("a.xlsx", "./arsip/../a.xlsx"),
+    "a symlink": ("a.xlsx", "pintasan.xlsx"),
+    "an ID and the sheet's URL": (f"gsheet:{SHEET_ID}", f"https://docs.google.com/spreadsheets/d/{SHEET_ID}/edit"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SAME_REGISTER))
+def test_a_register_listed_twice_is_refused_naming_both_entries(tmp_path, case):
+    new_register(tmp_path, handed_over(), name="a.xlsx")
+    (tmp_path / "arsip").mkdir()
+    (tmp_path / "pintasan.xlsx").symlink_to(tmp_path / "a.xlsx")
+    first, second = SAME_REGISTER[case]
+    text = (f'[[registers]]\nname = "kantor"\nsource = "{first}"\n\n'
+            f'[[registers]]\nname = "lain"\nsource = "b.xlsx"\n\n'
+            f'[[registers]]\nname = "kantor-en"\nsource = "{second}"\nlanguage = "en"\n')
+    with pytest.raises(ConfigInvalid, match=r"^sheetflow\.toml: register 'kantor' \(baris 1\) dan 'kantor-en' "
+                                            r"\(baris 9\) menunjuk register yang sama [^\n]*\.$"):
+        load_config(write_config(tmp_path, text))
+
+
+def test_a_register_listed_twice_stops_the_run_before_anything_is_written(tmp_path):
+    path = new_register(tmp_path, handed_over(), name="a.xlsx")
+    before = path.read_bytes()
+    write_config(tmp_path, '[[registers]]\nname = "a"\nsource = "a.xlsx"\n\n'
+                           '[[registers]]\nname = "b"\nsource = "a.xlsx"\nlanguage = "en"\n')
+    result = CliRunner().invoke(cli, ["sync", "--config", str(tmp_path / "sheetflow.toml"), *NOW])
+    assert (result.exit_code, len(result.output.strip().splitlines()), path.read_bytes()) == (3, 1, before)
+
+
 def test_a_missing_config_says_what_to_do(tmp_path):
     with pytest.raises(ConfigInvalid, match="tidak ditemukan"):
         load_config(tmp_path / "sheetflow.toml")

@@ -5,22 +5,30 @@ result, or one clear error and nothing written."""
 
 from __future__ import annotations
 
+import io
+import json
 import random
+import subprocess
+import sys
 import time
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import figures
 import openpyxl
 import pytest
+from click.testing import CliRunner
 from files import HEADER, new_register, read_rows, sheet_values
 from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 from support import DAY_H, WORKFLOW, approved, handed_over, rejected, reviewed, submission
 
 from sheetflow import api
+from sheetflow.cli import cli
 from sheetflow.errors import HeaderMissing, RegisterNotFound, SheetflowError
 from sheetflow.history_headers import HISTORY_HEADERS
+from sheetflow.xlsx.backend import open_workbook
 
 REGISTER = WORKFLOW.sheets.register_
 HISTORY = WORKFLOW.sheets.history
@@ -333,3 +341,134 @@ def test_riwayat_is_appended_right_below_its_last_row_not_below_formatted_ones(t
     sheet = openpyxl.load_workbook(path)[HISTORY]
     rows = [row[0].row for row in sheet.iter_rows() if any(c.value is not None for c in row)]
     assert rows == list(range(1, len(rows) + 1))
+
+
+# ---------------------------------------------------------------- a stray cell far from the table
+# One character in the last cell, or a space left in the last row, once made the reader build
+# a range from A1 to it: 512 GiB (the process aborted) or a gigabyte and seconds every run.
+STRAYS = {
+    "x in XFD1048576 of Register": (REGISTER, "XFD1048576", "x"),
+    "space in A1048576 of Register": (REGISTER, "A1048576", " "),
+    "space in the last column of the last row": (REGISTER, "Y1048576", "   "),
+    "x in XFD1048576 of Riwayat": (HISTORY, "XFD1048576", "x"),
+    "space in A1048576 of Riwayat": (HISTORY, "A1048576", " "),
+}
+# What a small register costs to sync with nothing stray (about 60 MB), with room to spare.
+STRAY_MEMORY = 200 * 1024**2
+
+# Runs the CLI in a child; reports its peak memory and processor time, unmixed with other children of pytest.
+MEASURE = """
+import json, resource, subprocess, sys
+done = subprocess.run(sys.argv[2:], capture_output=True, text=True)
+used = resource.getrusage(resource.RUSAGE_CHILDREN)
+open(sys.argv[1], "w").write(json.dumps([done.returncode, done.stdout, done.stderr, used.ru_maxrss * 1024,
+                                         used.ru_utime + used.ru_stime]))
+"""
+
+
+def sync_measured(path: Path, *options: str) -> dict[str, Any]:
+    report = path.with_name("ukuran.json")
+    subprocess.run([sys.executable, "-c", MEASURE, str(report), sys.executable, "-m", "sheetflow", "sync",
+                    str(path), "--now", DAY_H.isoformat(), *options], timeout=120, check=True)
+    code, out, err, peak, seconds = json.loads(report.read_text())
+    return {"code": code, "out": out, "err": err, "peak": peak, "seconds": seconds}
+
+
+def stray(sheet: str, cell: str, value: str):
+    def change(book: Any) -> None:
+        book[sheet][cell] = value
+
+    return change
+
+
+def synced_register(folder: Path) -> Path:
+    path = new_register(folder, *ROWS)
+    api.sync_register(path, now=DAY_H)
+    return path
+
+
+@pytest.mark.parametrize("case", sorted(STRAYS))
+def test_a_stray_cell_far_from_the_table_costs_no_more_than_the_table(tmp_path, case):
+    path = synced_register(tmp_path)
+    edit(path, stray(*STRAYS[case]))
+    before = path.read_bytes()
+    run = sync_measured(path)
+    figures.record("structure", tried=1, survived=int(run["code"] == 0 and run["peak"] < STRAY_MEMORY),
+                   note=f"{case}: {run['peak'] / 1024**2:.0f} MB, {run['seconds']:.1f} s of processor time")
+    assert (run["code"], run["peak"] < STRAY_MEMORY, "Tidak ada yang berubah" in run["out"],
+            path.read_bytes() == before) == (0, True, True, True)
+
+
+@pytest.mark.parametrize("case", sorted(STRAYS))
+def test_a_stray_cell_far_from_the_table_changes_nothing_sync_sees(tmp_path, case):
+    path = synced_register(tmp_path)
+    with open_workbook(path, write=False) as book:
+        expected = book.read([REGISTER, HISTORY])
+    edit(path, stray(*STRAYS[case]))
+    with open_workbook(path, write=False) as book:
+        assert book.read([REGISTER, HISTORY]) == expected
+
+
+def test_an_item_typed_in_the_last_row_is_synced_there_within_bounds(tmp_path):
+    path = synced_register(tmp_path)
+    column = get_column_letter(column_of(openpyxl.load_workbook(path)[REGISTER], HEADER["activity_name"]))
+    edit(path, stray(REGISTER, f"{column}1048576", "Kegiatan di baris terakhir"))
+    run = sync_measured(path, "--json")
+    rows = {row["row"]: row for row in json.loads(run["out"])["rows"]}
+    figures.record("structure", tried=1, survived=int(1048576 in rows and run["peak"] < STRAY_MEMORY),
+                   note=f"an item typed in row 1,048,576: {run['peak'] / 1024**2:.0f} MB, "
+                        f"{run['seconds']:.1f} s of processor time")
+    assert (run["code"], run["peak"] < STRAY_MEMORY, 1048576 in rows) == (0, True, True)
+
+
+# ---------------------------------------------------------------- forms of .xlsx sync cannot write
+# Excel's "Strict Open XML Spreadsheet" names every part in other namespaces.
+STRICT = {
+    b"http://schemas.openxmlformats.org/spreadsheetml/2006/main": b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+    b"http://schemas.openxmlformats.org/officeDocument/2006/relationships":
+        b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+    b"http://schemas.openxmlformats.org/drawingml/2006/main": b"http://purl.oclc.org/ooxml/drawingml/main",
+}
+
+
+def saved_as_strict(path: Path) -> None:
+    with zipfile.ZipFile(path) as old:
+        parts = {item.filename: old.read(item.filename) for item in old.infolist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for name, data in parts.items():
+            for transitional, strict in STRICT.items():
+                data = data.replace(transitional, strict)
+            if name == "xl/workbook.xml":
+                data = data.replace(b"<workbook ", b'<workbook conformance="strict" ', 1)
+            new.writestr(name, data)
+
+
+def saved_with_a_password(path: Path) -> None:
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    encrypted = io.BytesIO()
+    with path.open("rb") as plain:
+        OOXMLFile(plain).encrypt("rahasia", encrypted)
+    path.write_bytes(encrypted.getvalue())
+
+
+def files_beside(path: Path) -> list[str]:
+    """The folder's files but sync's own lock, which stays behind, empty, on Unix."""
+    return sorted(p.name for p in path.parent.iterdir() if not p.name.endswith(".sheetflow-lock"))
+
+
+SAVED_AS = {"strict": (saved_as_strict, "Strict Open XML"), "encrypted": (saved_with_a_password, "kata sandi")}
+
+
+@pytest.mark.parametrize("command", ["check", "sync"])
+@pytest.mark.parametrize("form", sorted(SAVED_AS))
+def test_a_register_saved_in_a_form_sync_cannot_write_is_refused_in_one_sentence(tmp_path, form, command):
+    path = new_register(tmp_path, *ROWS)
+    save, named = SAVED_AS[form]
+    save(path)
+    before = files_beside(path), path.read_bytes()
+    result = CliRunner().invoke(cli, [command, str(path), "--now", DAY_H.isoformat()])
+    figures.record("structure", tried=1, survived=int(result.exit_code == 3),
+                   note=f"a register saved {form}: {command} exit {result.exit_code}")
+    assert (result.exit_code, len(result.output.strip().splitlines()), named in result.output,
+            (files_beside(path), path.read_bytes()) == before) == (3, 1, True, True)

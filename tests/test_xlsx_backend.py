@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 import zipfile
 from collections.abc import Callable
@@ -84,6 +85,45 @@ def test_read_starts_at_row_one_even_when_it_is_empty(tmp_path: Path) -> None:
     path = _save(workbook, tmp_path / "Register.xlsx")
 
     assert _read(path) == ((), (), (None, "x"))
+
+
+def _without_dimension(path: Path) -> Path:
+    """The register as a writer that leaves out <dimension> (it is optional) would save it."""
+    with zipfile.ZipFile(path) as old:
+        parts = {item.filename: old.read(item.filename) for item in old.infolist()}
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    start = sheet.index(b"<dimension")
+    parts["xl/worksheets/sheet1.xml"] = sheet[:start] + sheet[sheet.index(b">", start) + 1:]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for name, data in parts.items():
+            new.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize("declared", [True, False], ids=["dimension", "no-dimension"])
+def test_read_puts_rows_far_below_the_table_in_their_places_with_their_values(tmp_path: Path, declared: bool) -> None:
+    workbook = _workbook(("No. Register", "Tanggal", "Status"), ("2024/0001", WHEN, "Draf"))
+    sheet = workbook.active
+    sheet["B1048576"] = WHEN
+    sheet["C1048575"] = " "  # blank: no row of the table
+    sheet["XFD1048576"] = "x"  # beyond the headers: not the table's
+    path = _save(workbook, tmp_path / "Register.xlsx")
+    if not declared:
+        _without_dimension(path)
+
+    rows = _read(path)
+    assert (len(rows), rows[:2], rows[-1], set(rows[2:-1])) == (
+        1048576, (("No. Register", "Tanggal", "Status"), ("2024/0001", WHEN, "Draf")), (None, WHEN), {()})
+
+
+def test_read_refuses_a_header_typed_far_to_the_right_over_many_rows_in_one_sentence(tmp_path: Path) -> None:
+    workbook = _workbook(*[(f"2024/{n:04}", "Rapat") for n in range(200)])
+    workbook.active["XFD1"] = "x"
+    path = _save(workbook, tmp_path / "Register.xlsx")
+
+    with pytest.raises(RegisterUnreadable, match=r"^Sheet Register di Register\.xlsx berisi isian sampai kolom XFD "
+                                                 r"baris 200, jauh di luar tabel register; [^.]*\.$"):
+        _read(path)
 
 
 @pytest.mark.parametrize(
@@ -357,6 +397,46 @@ def test_refused_register_is_not_written(register: Path, owner: str) -> None:
         _apply(register, _write(2, 3, "Ditolak"))
 
     assert (register.read_bytes(), register.with_name("Register.xlsx.bak").exists()) == (before, False)
+
+
+def _excel_owner_file(name: str) -> bytes:
+    """An owner file as Excel writes it: the name's length and the name in the code page,
+    spaces up to byte 55, the length again in two bytes, the name in UTF-16, spaces to 165."""
+    head = bytes([len(name)]) + name.encode("cp1252", "replace")
+    head += b" " * (55 - len(head)) + len(name).to_bytes(2, "little") + name.encode("utf-16-le")
+    return head + b" \0" * ((165 - len(head)) // 2) + b" " * ((165 - len(head)) % 2)
+
+
+OWNER_FILES = {
+    "excel": ("~$Register.xlsx", _excel_owner_file("Sri Lestari"), "di Excel oleh Sri Lestari (ada berkas"),
+    "libreoffice-user-data": (".~lock.Register.xlsx#", "Sri Lestari,sri,KANTOR-PC,08.12.2026 09:15,"
+                              "file:///C:/Users/sri/AppData/Roaming/LibreOffice/4;".encode(),
+                              "di LibreOffice oleh Sri Lestari di komputer KANTOR-PC (ada berkas"),
+    # As LibreOffice wrote it for a user who never filled in Tools › Options › User Data.
+    "libreoffice-system-user": (".~lock.Register.xlsx#", b",root,vm,08.12.2026 01:27,file:///root/.config/lo;",
+                                "di LibreOffice oleh root di komputer vm (ada berkas"),
+    "libreoffice-escaped": (".~lock.Register.xlsx#", b"Lestari\\, Sri,sri,,08.12.2026 09:15,file:///x;",
+                            "di LibreOffice oleh Lestari, Sri (ada berkas"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(OWNER_FILES))
+def test_a_register_open_in_a_spreadsheet_program_names_who_has_it_open(register: Path, case: str) -> None:
+    owner, content, expected = OWNER_FILES[case]
+    register.with_name(owner).write_bytes(content)
+
+    with pytest.raises(RegisterLocked, match=re.escape(f"Register.xlsx sedang dibuka {expected} {owner});")):
+        _apply(register, _write(2, 3, "Ditolak"))
+
+
+@pytest.mark.parametrize("content", [b"", b"someone", b"\xff" * 165, b"a,b;"], ids=["empty", "text", "bytes", "short"])
+@pytest.mark.parametrize("owner", ["~$Register.xlsx", ".~lock.Register.xlsx#"], ids=["excel", "libreoffice"])
+def test_an_owner_file_that_cannot_be_read_gives_the_message_without_a_name(register: Path, owner: str,
+                                                                            content: bytes) -> None:
+    register.with_name(owner).write_bytes(content)
+
+    with pytest.raises(RegisterLocked, match=re.escape(f"Register.xlsx sedang dibuka di ") + r"\w+ \(ada berkas"):
+        _apply(register, _write(2, 3, "Ditolak"))
 
 
 def test_open_refuses_a_register_another_sync_holds(register: Path) -> None:

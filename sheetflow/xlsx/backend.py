@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import os
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,9 +18,10 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError, XmlError, ZipError
 
-from ..errors import RegisterLocked, RegisterNotFound, RegisterUnreadable
+from ..errors import RegisterLocked, RegisterNotFound, RegisterUnreadable, RegisterUnwritable
 from ..memo import file_digest
 from ..table import Batch, Cell, Sheet, Values
+from .extent import Bounded, far_reaching
 from .owners import refuse_if_open
 
 UNREADABLE_MESSAGE = (
@@ -27,6 +29,21 @@ UNREADABLE_MESSAGE = (
     "Excel Workbook (.xlsx), lalu jalankan sync lagi."
 )
 DENIED_MESSAGE = "{name} tidak dapat dibuka karena izin berkas ditolak; periksa hak akses berkas itu."
+ENCRYPTED_MESSAGE = (
+    "{name} dilindungi kata sandi (terenkripsi) sehingga isinya tidak dapat dibaca; buka dengan kata sandinya, "
+    "hapus kata sandi itu (Excel: File › Info › Proteksi Buku Kerja › Enkripsi dengan Kata Sandi, kosongkan; "
+    "LibreOffice: Simpan Sebagai tanpa centang Simpan dengan kata sandi), simpan, lalu jalankan sync lagi."
+)
+STRICT_MESSAGE = (
+    "{name} disimpan sebagai Strict Open XML, bentuk .xlsx yang tidak dapat ditulis sheetflow; buka di Excel, "
+    "pilih Simpan Sebagai dengan jenis Excel Workbook (.xlsx), bukan Strict Open XML Spreadsheet, lalu jalankan "
+    "sync lagi."
+)
+# An encrypted workbook is no zip but a compound file holding the package in this stream.
+COMPOUND_FILE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+# Strict Open XML names its parts in these namespaces instead of schemas.openxmlformats.org.
+STRICT_NAMESPACE = b"http://purl.oclc.org/ooxml/"
 
 
 @contextmanager
@@ -48,10 +65,25 @@ def open_workbook(path: str | os.PathLike[str], *, write: bool) -> Iterator[Xlsx
         raise RegisterLocked(
             f"{path.name} sedang diproses oleh sync lain; tunggu sampai selesai lalu jalankan sync lagi."
         ) from None
+    except PermissionError:
+        raise RegisterUnwritable(_lock_denied(path, Path(lock.lock_file))) from None
     try:
         yield XlsxRegister(path, writable=True)
     finally:
         lock.release()
+
+
+def _lock_denied(path: Path, lock: Path) -> str:
+    if lock.exists():
+        # Typically left by an administrator who ran sync once as another user.
+        return (
+            f"{path.name} tidak dapat dikunci untuk sync karena berkas kunci {lock.name} milik pengguna lain; hapus "
+            f"{lock.name} bila tidak ada sync yang sedang berjalan (sync membuatnya lagi), lalu jalankan sync lagi."
+        )
+    return (
+        f"{path.name} tidak dapat dikunci untuk sync karena folder {path.parent} tidak boleh ditulis; berikan hak "
+        "tulis pada folder itu kepada pengguna yang menjalankan sync."
+    )
 
 
 class XlsxRegister:
@@ -67,18 +99,24 @@ class XlsxRegister:
         content = _content(path)
         # What was read, named: a run that changes nothing is remembered by it (see memo).
         self.digest = file_digest(content)
+        self._content = content
         self._values = _open_values(path, content)  # refuses a file that is no workbook before anything else
 
     def read(self, names: Sequence[str]) -> dict[str, Sheet]:
         """The sheets that exist among ``names``: values as the spreadsheet last computed them."""
-        book = self._values
+        book, packed = self._values, {}
+        present = [name for name in names if name in book.sheet_names]
         try:
+            # A stray cell far from the table would make calamine build a range to it.
+            with zipfile.ZipFile(io.BytesIO(self._content)) as archive:
+                if (far := far_reaching(archive, present)) and (bounded := Bounded(archive, far, self._path.name)).rows:
+                    book, packed = CalamineWorkbook.from_filelike(io.BytesIO(bounded.content)), bounded.rows
             return {
-                name: Sheet(name, _rows(book.get_sheet_by_name(name).to_python(skip_empty_area=False)))
-                for name in names
-                if name in book.sheet_names
+                name: Sheet(name, _rows(book.get_sheet_by_name(name).to_python(skip_empty_area=False),
+                                        packed.get(name)))
+                for name in present
             }
-        except (CalamineError, ZipError, XmlError, ValueError) as exc:
+        except (CalamineError, ZipError, XmlError, ValueError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
             raise RegisterUnreadable(UNREADABLE_MESSAGE.format(name=self._path.name)) from exc
 
     def will_write(self) -> None:
@@ -123,16 +161,30 @@ def _open_values(path: Path, content: bytes) -> CalamineWorkbook:
                     f"{path.name} berisi bagian yang terlalu besar untuk sebuah register (lebih dari 512 MB bila "
                     "dibuka); berkas itu ditolak."
                 )
+            # calamine reads Strict Open XML, but the writer cannot: refused for check and sync alike.
+            if STRICT_NAMESPACE in archive.read("_rels/.rels"):
+                raise RegisterUnreadable(STRICT_MESSAGE.format(name=path.name))
     except zipfile.BadZipFile:
-        pass  # not a zip: calamine's answer below says so
+        if content.startswith(COMPOUND_FILE) and ENCRYPTED_PACKAGE in content:
+            raise RegisterUnreadable(ENCRYPTED_MESSAGE.format(name=path.name)) from None
+    except KeyError:
+        pass  # no package: calamine's answer below says so
     try:
         return CalamineWorkbook.from_filelike(io.BytesIO(content))
-    except (CalamineError, ZipError, XmlError, PasswordError, ValueError, OSError):
+    except PasswordError:
+        raise RegisterUnreadable(ENCRYPTED_MESSAGE.format(name=path.name)) from None
+    except (CalamineError, ZipError, XmlError, ValueError, OSError):
         raise RegisterUnreadable(UNREADABLE_MESSAGE.format(name=path.name)) from None
 
 
-def _rows(values: list[list[object]]) -> tuple[Values, ...]:
+def _rows(values: list[list[object]], packed: list[int] | None = None) -> tuple[Values, ...]:
+    """Trimmed rows; ``packed`` says which spreadsheet row each of ``values`` is (see extent)."""
     rows = [_trim(row) for row in values]
+    if packed:
+        spread: list[Values] = [()] * packed[-1]
+        for number, row in zip(packed, rows, strict=False):
+            spread[number - 1] = row
+        rows = spread
     while rows and not rows[-1]:
         rows.pop()
     return tuple(rows)
