@@ -26,6 +26,10 @@ class HeaderMissing(SheetflowError):
         self.headers = headers
 
 
+class ClockBehind(SheetflowError):
+    """The clock is earlier than the newest history entry: the computer's clock (or ``--now``) is wrong."""
+
+
 class RegisterLocked(SheetflowError):
     """The register is open in a spreadsheet program or held by another sync."""
 

@@ -17,6 +17,7 @@ from functools import cache
 from typing import NamedTuple
 
 from . import cells, messages
+from .errors import ClockBehind
 from .findings import Finding, Severity
 from .table import Cell
 from .timeliness import Delay, delays, stamps, timeliness
@@ -99,6 +100,14 @@ def plan(rows: Sequence[RegisterRow], history: Sequence[HistoryEntry], now: date
         raise ValueError("now must be timezone-aware")
     local = now.astimezone(workflow.tz).replace(tzinfo=None, microsecond=0)
     past = _Past(history, workflow)
+    if past.newest is not None and local < past.newest:
+        # A clock set back (a dead CMOS battery, a wrong --now) would date steps before
+        # the ones already recorded and take dates still to come as "in the future".
+        raise ClockBehind(
+            f"Jam komputer ini ({local:%d/%m/%Y %H:%M:%S}) lebih awal daripada catatan terakhir di Riwayat "
+            f"({past.newest:%d/%m/%Y %H:%M:%S}); betulkan tanggal dan jam komputer (atau nilai --now), lalu "
+            "jalankan lagi; tidak ada yang ditulis."
+        )
     numbers = _Numbering(workflow, [r.values.get("register_no") for r in rows], past.numbers)
     shape = _Shape(workflow)
     seen: set[str] = set()
@@ -182,10 +191,13 @@ class _Past:
         self.logged: set[tuple[str, str, str]] = set()
         self.numbers: list[str] = []
         self.notices: dict[str, list[str]] = {}
+        self.newest: datetime | None = None
         moves = {t.id for t in workflow.transitions}
         by_label: dict[str, str | None] = {}  # Ke as written -> its status key, folded once per label
         for e in entries:
             self.numbers.append(e.register_no)
+            if self.newest is None or e.time > self.newest:
+                self.newest = e.time
             if e.code in moves:
                 self.notices.pop(e.register_no, None)
             elif e.code in NOTICES:
