@@ -17,7 +17,7 @@ from functools import cache
 from typing import NamedTuple
 
 from . import cells, messages
-from .errors import ClockBehind
+from .errors import ClockBehind, HistoryDamaged
 from .findings import Finding, Severity
 from .table import Cell
 from .timeliness import Delay, delays, stamps, timeliness
@@ -76,6 +76,7 @@ class RowOutcome:
 @dataclass(frozen=True)
 class Plan:
     rows: tuple[RowOutcome, ...]
+    log: tuple[HistoryEntry, ...] = ()  # entries about the history as a whole, after the rows'
 
     @property
     def changes(self) -> list[CellChange]:
@@ -83,7 +84,7 @@ class Plan:
 
     @property
     def history(self) -> list[HistoryEntry]:
-        return [e for r in self.rows for e in r.history]
+        return [*(e for r in self.rows for e in r.history), *self.log]
 
     @property
     def findings(self) -> list[Finding]:
@@ -91,7 +92,7 @@ class Plan:
 
     @property
     def changed(self) -> bool:
-        return any(r.changes or r.history for r in self.rows)
+        return bool(self.log) or any(r.changes or r.history for r in self.rows)
 
 
 def plan(rows: Sequence[RegisterRow], history: Sequence[HistoryEntry], now: datetime, workflow: Workflow) -> Plan:
@@ -108,6 +109,8 @@ def plan(rows: Sequence[RegisterRow], history: Sequence[HistoryEntry], now: date
             f"({past.newest:%d/%m/%Y %H:%M:%S}); betulkan tanggal dan jam komputer (atau nilai --now), lalu "
             "jalankan lagi; tidak ada yang ditulis."
         )
+    if not history:
+        _refuse_lost_history(rows, workflow)
     numbers = _Numbering(workflow, [r.values.get("register_no") for r in rows], past.numbers)
     shape = _Shape(workflow)
     seen: set[str] = set()
@@ -118,6 +121,22 @@ def plan(rows: Sequence[RegisterRow], history: Sequence[HistoryEntry], now: date
         outcome = _RowRun(row, workflow, past, local, shape).run(numbers, seen)
         outcomes.append(outcome)
     return Plan(tuple(outcomes))
+
+
+def _refuse_lost_history(rows: Sequence[RegisterRow], workflow: Workflow) -> None:
+    """Sync numbers a row and shows its status only with a history entry: a row with both
+    and no history at all means the history is gone, and rebuilding it from the cells would
+    record what people typed as what happened."""
+    for row in rows:
+        number, status = (cells.squash(row.values.get(key)) for key in ("register_no", "status"))
+        if number and status:
+            name = workflow.sheets.history
+            raise HistoryDamaged(
+                f"Sheet {name} tidak ditemukan atau kosong, padahal baris {row.number} sheet "
+                f"{workflow.sheets.register_} ({number}) sudah bernomor dan berstatus; sync tidak membangun ulang "
+                f"riwayat dari sel. Kembalikan sheet {name} (kembalikan namanya bila diganti, atau ambil dari "
+                "salinan .bak atau riwayat versi Google Sheets), lalu jalankan lagi; tidak ada yang ditulis."
+            )
 
 
 def fingerprint(values: Mapping[str, Cell], workflow: Workflow) -> str:

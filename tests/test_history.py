@@ -1,16 +1,29 @@
-"""Riwayat is the register's record of what happened: sync reads it by its chain, never
-rebuilds it, never runs on a clock behind it, reads back every time it wrote, and
-`verify` proves its rows and its end."""
+"""Riwayat is the register's record of what happened: sync reads it by its chain, whatever
+order people sorted it in, reads back every time it wrote, never runs on a clock behind
+it, and `verify` proves its rows and its end."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 from files import new_register
-from registers import FileRegister, SheetRegister
+from riwayat import (
+    COLUMN,
+    HISTORY,
+    SORT_IDS,
+    SORTS,
+    delete_sheet,
+    edit_history,
+    on_a_backend,
+    recap_rows,
+    several_syncs,
+    snapshot,
+    sort_history,
+    verify,
+)
 from support import DAY_H, WIB, approved, handed_over, rejected, reviewed
 
 from sheetflow import api
@@ -18,18 +31,6 @@ from sheetflow.cli import cli
 from sheetflow.errors import SheetflowError
 
 MIDNIGHT = datetime(2024, 7, 4, 0, 0, tzinfo=WIB)
-
-
-def verify(register: Any) -> api.Verification:
-    if isinstance(register, FileRegister):
-        return api.verify_register(register.path)
-    assert isinstance(register, SheetRegister)
-    return api.verify_register(register.source, connection=register.connection)
-
-
-def on_a_backend(register: Any) -> None:
-    if not isinstance(register, FileRegister | SheetRegister):
-        pytest.skip("a register in memory has no sheet to read back")
 
 
 # ---------------------------------------------------------------- a sync at midnight
@@ -55,23 +56,6 @@ def test_what_a_sync_at_midnight_wrote_verifies(register_of):
 
 
 # ---------------------------------------------------------------- a clock set back
-def snapshot(register: Any) -> tuple[Any, ...]:
-    if isinstance(register, FileRegister | SheetRegister):
-        return register.rows(), register.history_rows()
-    return [dict(r) for r in register.rows], list(register.history)
-
-
-@pytest.mark.parametrize("behind", [timedelta(days=30), timedelta(seconds=1)], ids=["a-month", "a-second"])
-def test_a_clock_behind_the_newest_riwayat_entry_refuses_to_run_and_writes_nothing(register_of, behind):
-    register = register_of(handed_over(), reviewed(), approved())
-    register.sync()
-    register.edit(0, reviewer="Budi Santoso")
-    before = snapshot(register)
-    with pytest.raises(SheetflowError) as raised:
-        register.sync(now=DAY_H - behind)
-    assert (raised.value.exit_code, snapshot(register)) == (3, before)
-
-
 def test_the_clock_refusal_names_both_times_in_one_sentence(register_of):
     register = register_of(handed_over())
     register.sync()
@@ -100,3 +84,54 @@ def test_the_cli_exits_3_on_a_clock_behind_the_history(tmp_path):
     api.sync_register(path, now=DAY_H)
     result = CliRunner().invoke(cli, ["sync", str(path), "--now", "2024-06-03T10:00"])
     assert result.exit_code == 3 and "Traceback" not in result.output
+
+
+# ---------------------------------------------------------------- Riwayat in another order
+@pytest.mark.parametrize(("header", "descending"), SORTS, ids=SORT_IDS)
+def test_a_sorted_riwayat_verifies(register_of, header, descending):
+    register = several_syncs(register_of)
+    sort_history(register, header, descending=descending)
+    assert verify(register).intact
+
+
+def test_new_rows_continue_the_chain_of_a_sorted_riwayat(register_of):
+    register = several_syncs(register_of)
+    sort_history(register, "Waktu", descending=True)
+    register.edit(1, handover="Ya", response=None)
+    register.later(hours=1)
+    register.sync()
+    sort_history(register, "No. Register")
+    assert (register.status(1), verify(register).intact, register.sync().changed) == (
+        "Menunggu Pemeriksaan", True, False)
+
+
+def test_a_riwayat_sorted_by_time_and_edited_runs_again_once_sorted_oldest_first(register_of):
+    register = several_syncs(register_of)
+    sort_history(register, "Waktu", descending=True)
+    edit_history(register, 3, "Alasan", "diubah oleh seseorang")
+    sort_history(register, "Waktu")
+    assert not register.sync().changed
+
+
+def test_a_new_register_without_riwayat_syncs_and_gets_it_back(register_of):
+    register = register_of(handed_over(), approved())
+    delete_sheet(register, HISTORY)
+    register.sync()
+    assert [row[COLUMN["Kode"]] for row in register.history_rows()][:2] == ["create", "hand-over"]
+
+
+# ---------------------------------------------------------------- the end of Riwayat, sealed in Rekap
+def test_the_seal_changes_nothing_a_sync_writes_when_nothing_changed(register_of):
+    register = several_syncs(register_of)
+    before = snapshot(register), recap_rows(register)
+    assert (register.sync().changed, (snapshot(register), recap_rows(register))) == (False, before)
+
+
+def test_verify_says_the_end_does_not_match_its_seal(tmp_path):
+    path = new_register(tmp_path, handed_over())
+    api.sync_register(path, now=DAY_H)
+    book = openpyxl.load_workbook(path)
+    book[HISTORY].delete_rows(3)
+    book.save(path)
+    result = CliRunner().invoke(cli, ["verify", str(path)])
+    assert (result.exit_code, "tidak cocok dengan segelnya" in result.output) == (1, True)
