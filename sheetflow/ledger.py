@@ -38,9 +38,15 @@ def chain(previous: str, entries: Iterable[HistoryEntry]) -> list[str]:
 
 def raw_fields(values: Sequence[Cell]) -> list[str]:
     """The same text as ``fields``, from a row as read (a time, then nine texts)."""
-    when = cells.parse_datetime(values[0] if values else None)
-    first = when.isoformat(timespec="seconds") if when else cells.text(values[0] if values else None)
-    rest = [cells.text(values[i] if i < len(values) else None) for i in range(1, 10)]
+    if len(values) != 10:
+        values = (*values[:10], *(None,) * (10 - len(values)))
+    when = cells.parse_datetime(values[0])
+    first = when.isoformat(timespec="seconds") if when else cells.text(values[0])
+    # Every sync reads the whole history through here: plain text and empty cells, most of
+    # them, skip cells.text.
+    text = cells.text
+    rest = ["" if v is None else v if type(v) is str and v.isascii() and "\r" not in v else text(v)
+            for v in values[1:]]
     rest[0] = cells.squash(rest[0])  # No. Register, as read_history keeps it
     return [first, *rest]
 
