@@ -25,6 +25,7 @@ from .layout import (
     read_history,
     read_register,
     read_seal,
+    refuse_lost_history,
     seal_log,
     seal_state,
     to_batch,
@@ -148,9 +149,10 @@ def report_register(
     with open_source(source, write=False, connection=connection) as book:
         sheets = book.read([wf.sheets.register_, wf.sheets.history])
         _, rows = read_register(sheets, wf)
-        history = read_history(sheets, wf).entries
-    planned = plan(rows, history, _moment(now, wf), wf)
-    return recap(planned, [*history, *planned.history], wf)
+        history = read_history(sheets, wf)
+    refuse_lost_history(rows, history, wf)
+    planned = plan(rows, history.entries, _moment(now, wf), wf)
+    return recap(planned, [*history.entries, *planned.history], wf)
 
 
 def print_register(
@@ -275,6 +277,7 @@ def _run(
                     layout, rows = read_register(sheets, wf)
                 unsettled = None
                 history = read_history(sheets, wf)
+                refuse_lost_history(rows, history, wf)
                 planned = plan(rows, history.entries, moment, wf)
                 local = moment.astimezone(wf.tz).replace(tzinfo=None, microsecond=0)
                 planned = replace(planned, log=seal_log(history, read_seal(sheets, wf), local, wf))

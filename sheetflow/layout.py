@@ -155,6 +155,24 @@ def read_history(sheets: Mapping[str, Sheet], workflow: Workflow, *, strict: boo
     return History(tuple(raw), order, tuple(entries))
 
 
+def refuse_lost_history(rows: Sequence[RegisterRow], history: History, workflow: Workflow) -> None:
+    """Sync numbers a row and shows its status only with a history entry: a row with both
+    and no history at all means the history is gone, and rebuilding it from the cells would
+    record what people typed as what happened."""
+    if history.entries:
+        return
+    for row in rows:
+        number, status = (cells.squash(row.values.get(key)) for key in ("register_no", "status"))
+        if number and status:
+            name = workflow.sheets.history
+            raise HistoryDamaged(
+                f"Sheet {name} tidak ditemukan atau kosong, padahal baris {row.number} sheet "
+                f"{workflow.sheets.register_} ({number}) sudah bernomor dan berstatus; sync tidak membangun ulang "
+                f"riwayat dari sel. Kembalikan sheet {name} (kembalikan namanya bila diganti, atau ambil dari "
+                "salinan .bak atau riwayat versi Google Sheets), lalu jalankan lagi; tidak ada yang ditulis."
+            )
+
+
 # What sync logs about the history's end when its seal does not prove it (verify reports them).
 SEAL_CODES = ("history-cut", "history-unsealed")
 

@@ -17,7 +17,7 @@ from functools import cache
 from typing import NamedTuple
 
 from . import cells, messages
-from .errors import ClockBehind, HistoryDamaged
+from .errors import ClockBehind
 from .findings import Finding, Severity
 from .table import Cell
 from .timeliness import Delay, delays, stamps, timeliness
@@ -109,8 +109,6 @@ def plan(rows: Sequence[RegisterRow], history: Sequence[HistoryEntry], now: date
             f"({past.newest:%d/%m/%Y %H:%M:%S}); betulkan tanggal dan jam komputer (atau nilai --now), lalu "
             "jalankan lagi; tidak ada yang ditulis."
         )
-    if not history:
-        _refuse_lost_history(rows, workflow)
     numbers = _Numbering(workflow, [r.values.get("register_no") for r in rows], past.numbers)
     shape = _Shape(workflow)
     seen: set[str] = set()
@@ -121,22 +119,6 @@ def plan(rows: Sequence[RegisterRow], history: Sequence[HistoryEntry], now: date
         outcome = _RowRun(row, workflow, past, local, shape).run(numbers, seen)
         outcomes.append(outcome)
     return Plan(tuple(outcomes))
-
-
-def _refuse_lost_history(rows: Sequence[RegisterRow], workflow: Workflow) -> None:
-    """Sync numbers a row and shows its status only with a history entry: a row with both
-    and no history at all means the history is gone, and rebuilding it from the cells would
-    record what people typed as what happened."""
-    for row in rows:
-        number, status = (cells.squash(row.values.get(key)) for key in ("register_no", "status"))
-        if number and status:
-            name = workflow.sheets.history
-            raise HistoryDamaged(
-                f"Sheet {name} tidak ditemukan atau kosong, padahal baris {row.number} sheet "
-                f"{workflow.sheets.register_} ({number}) sudah bernomor dan berstatus; sync tidak membangun ulang "
-                f"riwayat dari sel. Kembalikan sheet {name} (kembalikan namanya bila diganti, atau ambil dari "
-                "salinan .bak atau riwayat versi Google Sheets), lalu jalankan lagi; tidak ada yang ditulis."
-            )
 
 
 def fingerprint(values: Mapping[str, Cell], workflow: Workflow) -> str:
