@@ -8,17 +8,28 @@ import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from . import cells, ledger, placement, resources
+from . import cells, placement, resources
 from .collector import paused
 from .errors import RegisterBusy, SheetflowError
 from .gsheets.source import is_google
 from .history_headers import HISTORY_HEADERS
-from .layout import Layout, history_rows, read_history, read_register, to_batch
+from .layout import (
+    SEAL_CODES,
+    Layout,
+    history_rows,
+    read_history,
+    read_register,
+    read_seal,
+    refuse_lost_history,
+    seal_log,
+    seal_state,
+    to_batch,
+)
 from .recap import recap
 from .retry import retrying
 from .sync import HistoryEntry, Plan, plan
@@ -153,8 +164,9 @@ def report_register(
         sheets = book.read([wf.sheets.register_, wf.sheets.history])
         _, rows = read_register(sheets, wf)
         history = read_history(sheets, wf)
-    planned = plan(rows, history, _moment(now, wf), wf)
-    return recap(planned, [*history, *planned.history], wf)
+    refuse_lost_history(rows, history, wf)
+    planned = plan(rows, history.entries, _moment(now, wf), wf)
+    return recap(planned, [*history.entries, *planned.history], wf)
 
 
 def print_register(
@@ -185,26 +197,28 @@ def print_register(
 @dataclass(frozen=True)
 class Verification:
     entries: int  # history rows checked
-    broken_at: int | None  # the first Riwayat row where the chain stops matching
+    broken_at: int | None  # the first Riwayat row (from the top) that links to no row before it
     unsupported: tuple[tuple[int, str, str, str], ...]  # (row, No. Register, Status shown, status per history)
+    seal: str = "ok"  # the history's end against its seal in Rekap: "ok", "missing" or "mismatch"
+    unproven: tuple[int, ...] = ()  # Riwayat rows where sync logged an end its seal did not prove
 
     @property
     def intact(self) -> bool:
-        return self.broken_at is None and not self.unsupported
+        return self.broken_at is None and not self.unsupported and self.seal == "ok" and not self.unproven
 
 
 def verify_register(
     source: str | Path, *, workflow: Workflow | None = None, connection: Connection | None = None,
 ) -> Verification:
-    """Check ``Riwayat``'s chain and that every Status shown is the one its history leads to."""
+    """Check ``Riwayat``'s chain and its end (sealed in ``Rekap``), and that every Status
+    shown is the one its history leads to."""
     wf = workflow or load_workflow()
     with open_source(source, write=False, connection=connection or Connection()) as book:
-        sheets = book.read([wf.sheets.register_, wf.sheets.history])
+        sheets = book.read([wf.sheets.register_, wf.sheets.history, wf.sheets.recap])
     _, rows = read_register(sheets, wf)
-    raw = history_rows(sheets, wf)
-    broken = ledger.first_break([(number, values[:-1], cells.text(values[-1])) for number, values in raw])
+    history = read_history(sheets, wf, strict=False)
     last: dict[str, str] = {}
-    for entry in read_history(sheets, wf):
+    for entry in history.entries:
         if entry.to_status:
             last[entry.register_no] = entry.to_status
     unsupported = tuple(
@@ -214,7 +228,11 @@ def verify_register(
         and (shown := cells.squash(row.values.get("status")))
         and fold(shown) != fold(last.get(number, ""))
     )
-    return Verification(len(raw), broken.row if broken else None, unsupported)
+    code = HISTORY_HEADERS.index("Kode")
+    unproven = tuple(number for number, values in history.raw if cells.text(values[code]) in SEAL_CODES)
+    unlinked = history.unlinked
+    return Verification(len(history.raw), min(unlinked) if unlinked else None, unsupported,
+                        seal_state(history, read_seal(sheets, wf)), unproven)
 
 
 DEMO_FILE = "register-demo.xlsx"
@@ -258,7 +276,7 @@ def _run(
         # reads and plans afresh, so what landed is not written twice.
         for attempt in retrying(sleep=connection.sleep):
             with attempt:
-                sheets = book.read([wf.sheets.register_, wf.sheets.history])
+                sheets = book.read([wf.sheets.register_, wf.sheets.history, wf.sheets.recap])
                 if on_read is not None:
                     on_read(book.digest)
                     on_read = None  # once: a retry plans whatever it reads
@@ -269,15 +287,18 @@ def _run(
                     # It did land, perhaps in rows people moved meanwhile: put that right first.
                     batch, before = unsettled
                     moved = _settle(book, batch, before, {before.name: sheets[before.name]}, layout, wf)
-                    sheets = book.read([wf.sheets.register_, wf.sheets.history])
+                    sheets = book.read([wf.sheets.register_, wf.sheets.history, wf.sheets.recap])
                     layout, rows = read_register(sheets, wf)
                 unsettled = None
                 history = read_history(sheets, wf)
-                planned = plan(rows, history, moment, wf)
+                refuse_lost_history(rows, history, wf)
+                planned = plan(rows, history.entries, moment, wf)
+                local = moment.astimezone(wf.tz).replace(tzinfo=None, microsecond=0)
+                planned = replace(planned, log=seal_log(history, read_seal(sheets, wf), local, wf))
                 if write and planned.changed:
                     headed = bool(sheets.get(wf.sheets.history) and sheets[wf.sheets.history].rows)
-                    batch = to_batch(planned, layout, wf, recap(planned, [*history, *planned.history], wf),
-                                     history_headed=headed, chain_tail=history[-1].chain if history else "")
+                    batch = to_batch(planned, layout, wf, recap(planned, [*history.entries, *planned.history], wf),
+                                     history_headed=headed, chain_tail=history.tail, history_count=len(history.raw))
                     try:
                         after = book.apply(batch)
                     except RegisterBusy:
@@ -286,7 +307,7 @@ def _run(
                     moved += _settle(book, batch, sheets[wf.sheets.register_], after, layout, wf)
         digest = None if planned.changed else book.digest
     return SyncResult(str(source), wf, planned, moment, dry_run=not write, moved=moved, digest=digest,
-                      history=tuple(history))
+                      history=tuple(history.entries))
 
 
 def _landed(batch: Batch, sheets: Mapping[str, Sheet], wf: Workflow) -> bool:

@@ -160,12 +160,15 @@ def swapped(day: date) -> date | None:
 
 
 def parse_datetime(raw: Cell) -> datetime | None:
-    """A timestamp sync wrote earlier (a real date-time, or a serial number)."""
+    """A timestamp sync wrote earlier (a real date-time, a date, or a serial number)."""
     if isinstance(raw, datetime):
         if type(raw) is datetime and raw.microsecond == 0 and raw.tzinfo is None and not raw.fold:
             return raw  # already whole seconds: what the rounding below would give
         # A date-time read back from a file may carry float noise (15:59:59.9999): round it.
         return (raw.replace(tzinfo=None) + HALF_SECOND).replace(microsecond=0)
+    if isinstance(raw, date):
+        # The .xlsx reader gives a date-time at exactly 00:00:00 as a date: it is that midnight.
+        return datetime.combine(raw, datetime.min.time())
     if isinstance(raw, int | float) and not isinstance(raw, bool) and 1 <= raw <= MAX_SERIAL:
         moment = SERIAL_MIDNIGHT + timedelta(days=raw)
         # Serial fractions carry float noise; timestamps are kept to the second.

@@ -26,6 +26,14 @@ class HeaderMissing(SheetflowError):
         self.headers = headers
 
 
+class HistoryDamaged(SheetflowError):
+    """The history is missing, or its order cannot be told: sync would rebuild statuses from cells."""
+
+
+class ClockBehind(SheetflowError):
+    """The clock is earlier than the newest history entry: the computer's clock (or ``--now``) is wrong."""
+
+
 class RegisterLocked(SheetflowError):
     """The register is open in a spreadsheet program or held by another sync."""
 

@@ -294,6 +294,35 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "id": "Register baris {row} ({number}): Status '{shown}' tidak didukung riwayat (menurut riwayat: {expected}).",
         "en": "Register row {row} ({number}): Status '{shown}' is not supported by the history (history: {expected}).",
     },
+    # ---- the end of Riwayat, sealed in Rekap
+    "recap-seal": {"id": "Segel Riwayat", "en": "History seal"},
+    "history-cut": {
+        "id": "Akhir Riwayat tidak cocok dengan segelnya di sheet Rekap (tercatat {sealed} baris, ada {found}): "
+              "baris terakhir Riwayat dihapus atau diubah, atau segelnya diubah, sejak sync sebelumnya.",
+        "en": "The end of the history does not match its seal in the Rekap sheet ({sealed} rows sealed, {found} "
+              "found): its last rows were deleted or edited, or the seal was edited, since the previous sync.",
+    },
+    "history-unsealed": {
+        "id": "Segel Riwayat tidak ditemukan di sheet Rekap, padahal Riwayat berisi {found} baris: tidak dapat "
+              "dibuktikan bahwa baris terakhirnya utuh. Sync memasang segel baru.",
+        "en": "The history seal is missing from the Rekap sheet though the history holds {found} rows: that its "
+              "last rows are all there cannot be proven. Sync sets a new seal.",
+    },
+    "out-seal-mismatch": {
+        "id": "Akhir Riwayat tidak cocok dengan segelnya di sheet Rekap: baris terakhir Riwayat dihapus atau "
+              "diubah, atau segelnya diubah.",
+        "en": "The end of the history does not match its seal in the Rekap sheet: its last rows were deleted or "
+              "edited, or the seal was edited.",
+    },
+    "out-seal-missing": {
+        "id": "Segel Riwayat tidak ada di sheet Rekap: tidak dapat dibuktikan bahwa baris terakhir Riwayat utuh.",
+        "en": "The history seal is missing from the Rekap sheet: that the history's last rows are all there "
+              "cannot be proven.",
+    },
+    "out-seal-logged": {
+        "id": "Riwayat baris {row}: sync mencatat bahwa akhir Riwayat tidak terbukti utuh di sana.",
+        "en": "History row {row}: sync recorded there that the end of the history could not be proven whole.",
+    },
     "out-initialised": {
         "id": "Register baru dibuat: {path}. Buka dengan Excel atau LibreOffice dan baca sheet Petunjuk.",
         "en": "New register created: {path}. Open it in Excel or LibreOffice and read the Petunjuk sheet.",

@@ -87,6 +87,7 @@ def details(result: SyncResult, lang: str) -> str:
             lines.append(f"    {render('out-history', lang)}: {move}{entry.reason}")
         for finding in row.findings:
             lines.append(f"    {render('out-finding', lang)}: {finding.message(lang)}")
+    lines += [f"{render('out-history', lang)}: {entry.reason}" for entry in result.plan.log]
     lines.append(_totals(result, lang))
     return "\n".join(lines)
 
@@ -126,6 +127,9 @@ def verification(result: Verification, lang: str) -> str:
     lines = [render("out-chain-broken", lang, row=result.broken_at)] if result.broken_at else []
     lines += [render("out-status-unsupported", lang, row=row, number=number, shown=shown, expected=expected or "—")
               for row, number, shown, expected in result.unsupported]
+    if result.seal != "ok":
+        lines.append(render(f"out-seal-{result.seal}", lang))
+    lines += [render("out-seal-logged", lang, row=row) for row in result.unproven]
     return "\n".join(lines)
 
 

@@ -17,6 +17,7 @@ from functools import cache, cached_property
 from typing import NamedTuple
 
 from . import archive, cells, messages
+from .errors import ClockBehind
 from .findings import Finding, Severity
 from .table import CELL_CHARACTERS, Cell
 from .timeliness import Delay, delays, stamps, timeliness
@@ -75,6 +76,7 @@ class RowOutcome:
 @dataclass(frozen=True)
 class Plan:
     rows: tuple[RowOutcome, ...]
+    log: tuple[HistoryEntry, ...] = ()  # entries about the history as a whole, after the rows'
 
     @property
     def changes(self) -> list[CellChange]:
@@ -82,7 +84,7 @@ class Plan:
 
     @property
     def history(self) -> list[HistoryEntry]:
-        return [e for r in self.rows for e in r.history]
+        return [*(e for r in self.rows for e in r.history), *self.log]
 
     @property
     def findings(self) -> list[Finding]:
@@ -90,7 +92,7 @@ class Plan:
 
     @property
     def changed(self) -> bool:
-        return any(r.changes or r.history for r in self.rows)
+        return bool(self.log) or any(r.changes or r.history for r in self.rows)
 
 
 def plan(rows: Sequence[RegisterRow], history: Sequence[HistoryEntry], now: datetime, workflow: Workflow) -> Plan:
@@ -99,6 +101,14 @@ def plan(rows: Sequence[RegisterRow], history: Sequence[HistoryEntry], now: date
         raise ValueError("now must be timezone-aware")
     local = now.astimezone(workflow.tz).replace(tzinfo=None, microsecond=0)
     past = _Past(history, workflow)
+    if past.newest is not None and local < past.newest:
+        # A clock set back (a dead CMOS battery, a wrong --now) would date steps before
+        # the ones already recorded and take dates still to come as "in the future".
+        raise ClockBehind(
+            f"Jam komputer ini ({local:%d/%m/%Y %H:%M:%S}) lebih awal daripada catatan terakhir di Riwayat "
+            f"({past.newest:%d/%m/%Y %H:%M:%S}); betulkan tanggal dan jam komputer (atau nilai --now), lalu "
+            "jalankan lagi; tidak ada yang ditulis."
+        )
     numbers = _Numbering(workflow, [r.values.get("register_no") for r in rows], past.numbers)
     shape = _Shape(workflow)
     seen: set[str] = set()
@@ -217,10 +227,13 @@ class _Past:
         # rows never need it); an archive voids it (the decision went with the cleared cells).
         self.record: dict[str, tuple[Transition, str]] = {}
         transitions = {t.id: t for t in workflow.transitions}
+        self.newest: datetime | None = None
         moves = transitions.keys()
         by_label: dict[str, str | None] = {}  # Ke as written -> its status key, folded once per label
         for e in entries:
             self.numbers.append(e.register_no)
+            if self.newest is None or e.time > self.newest:
+                self.newest = e.time
             if e.code in moves:
                 self.notices.pop(e.register_no, None)
             elif e.code in NOTICES:

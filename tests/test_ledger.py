@@ -1,14 +1,18 @@
 """Tamper evidence: Riwayat is a hash chain, and `sheetflow verify` finds the first row
 edited, inserted or deleted by hand, and any Status its history does not support."""
 
+import random
+from datetime import timedelta
+
 import openpyxl
 import pytest
 from click.testing import CliRunner
 from files import new_register, read_rows, type_rows
 from support import DAY_H, approved, handed_over, rejected, submission
 
-from sheetflow import api
+from sheetflow import api, ledger
 from sheetflow.cli import cli
+from sheetflow.sync import HistoryEntry
 
 
 @pytest.fixture
@@ -73,3 +77,27 @@ def test_the_cli_exits_1_and_names_the_row(synced):
     result = CliRunner().invoke(cli, ["verify", str(synced)])
     assert result.exit_code == 1
     assert "Riwayat baris 3" in result.output
+
+
+def chained_rows(count):
+    """``count`` history rows as sync writes them: ten a sync, several per number."""
+    entries = [HistoryEntry(DAY_H.replace(tzinfo=None) + timedelta(hours=i // 10), f"2024/{i // 3:04d}", "Draf",
+                            "Menunggu Pemeriksaan", "Tim Pelaksana", f"Nama {i % 4}", "Diserahkan.", "abc", "hand-over")
+               for i in range(count)]
+    return [(tuple(entry[:10]), link) for entry, link in zip(entries, ledger.chain("", entries), strict=True)]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_shuffled_history_rows_are_read_in_their_chain_order(seed):
+    rows = chained_rows(60)
+    shuffled = random.Random(seed).sample(range(60), 60)
+    found = ledger.order([rows[i] for i in shuffled])
+    assert ([shuffled[i] for i in found.rows], found.unlinked, found.moved) == (list(range(60)), (), True)
+
+
+def test_a_history_edited_in_place_keeps_the_sheet_order_and_names_the_row():
+    rows = chained_rows(20)
+    values, link = rows[7]
+    rows[7] = ((*values[:6], "diubah", *values[7:]), link)
+    found = ledger.order(rows)
+    assert (found.rows, found.unlinked, found.moved) == (tuple(range(20)), (7,), False)

@@ -1,6 +1,6 @@
 """Faults: a sync killed at random moments, eight syncs at once, a full disk or a folder
-that cannot be written during the save, and Google failing at every request or while
-people move rows. The register stays as it was or fully synced, never half; nothing a
+that cannot be written during the save, Google failing at every request or while
+people move rows, and a clock set back. The register stays as it was or fully synced, never half; nothing a
 person typed is lost or lands in another row; the next run converges."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +26,12 @@ from click.testing import CliRunner
 from files import new_register, read_rows
 from openpyxl import Workbook
 from python_calamine import CalamineWorkbook
+from riwayat import snapshot
 from support import DAY_H, WORKFLOW, approved, handed_over, rejected, reviewed, submission
 
 from sheetflow import api
 from sheetflow.cli import cli
-from sheetflow.errors import SheetflowError
+from sheetflow.errors import ClockBehind, SheetflowError
 from sheetflow.history_headers import HISTORY_HEADERS
 from sheetflow.xlsx import writer
 
@@ -389,3 +391,19 @@ def test_after_rows_moved_during_a_failing_write_the_next_run_changes_nothing(go
                                                                               status, after_commit):
     _, register = calm_and_moved(google_register, emulator, move, status, after_commit)
     assert not register.sync().changed
+
+
+# ---------------------------------------------------------------- a clock set back
+@pytest.mark.parametrize("behind", [timedelta(days=30), timedelta(seconds=1)], ids=["a-month", "a-second"])
+def test_a_clock_behind_the_newest_riwayat_entry_refuses_to_run_and_writes_nothing(register_of, behind):
+    register = register_of(handed_over(), reviewed(), approved())
+    register.sync()
+    register.edit(0, reviewer="Budi Santoso")
+    before = snapshot(register)
+    with pytest.raises(ClockBehind) as raised:
+        register.sync(now=DAY_H - behind)
+    untouched = snapshot(register) == before
+    figures.record("faults", tried=1, faults=1, survived=int(untouched), lost=int(not untouched),
+                   note="a clock behind the newest Riwayat entry (a month, a second): exit 3, nothing written")
+    assert (raised.value.exit_code, untouched) == (3, True)
+

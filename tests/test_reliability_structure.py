@@ -1,7 +1,8 @@
 """Damaged structure on real .xlsx files: headers renamed, doubled or deleted, columns
 moved or hidden, merged cells, filters, a renamed or deleted sheet, a very long register,
-and rows Excel thinks are used because someone formatted them. Each gives the correct
-result, or one clear error and nothing written."""
+and rows Excel thinks are used because someone formatted them; on files and Google Sheets,
+a Riwayat sorted, renamed, deleted, cut short or given a doubled header. Each gives the
+correct result, or one clear error and nothing written."""
 
 from __future__ import annotations
 
@@ -22,11 +23,27 @@ from click.testing import CliRunner
 from files import HEADER, new_register, read_rows, sheet_values
 from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
+from riwayat import (
+    RECAP,
+    SORT_IDS,
+    SORTS,
+    add_history_header,
+    cut_the_end,
+    delete_rows,
+    delete_sheet,
+    edit_history,
+    rename_sheet,
+    seal_row,
+    several_syncs,
+    snapshot,
+    sort_history,
+    verify,
+)
 from support import DAY_H, WORKFLOW, approved, handed_over, rejected, reviewed, submission
 
 from sheetflow import api
 from sheetflow.cli import cli
-from sheetflow.errors import HeaderMissing, RegisterNotFound, SheetflowError
+from sheetflow.errors import HeaderMissing, HistoryDamaged, RegisterNotFound, SheetflowError
 from sheetflow.history_headers import HISTORY_HEADERS
 from sheetflow.xlsx.backend import open_workbook
 
@@ -224,8 +241,9 @@ def test_a_renamed_register_sheet_is_one_clear_error_and_nothing_is_written(tmp_
 
 
 def without_history(folder: Path) -> Path:
+    """A register never synced whose Riwayat was deleted: sync makes it again. (Once rows
+    carry numbers and statuses, a lost Riwayat stops the run: see below.)"""
     path = new_register(folder, *ROWS)
-    api.sync_register(path, now=DAY_H)
     edit(path, lambda book: book.remove(book[HISTORY]))
     return path
 
@@ -243,9 +261,12 @@ def test_after_riwayat_was_deleted_a_second_sync_changes_nothing(tmp_path):
 
 
 def test_after_riwayat_was_deleted_no_staff_cell_changes(tmp_path):
-    path = without_history(tmp_path)
-    before = [{k: row.get(k) for k in STAFF} for row in read_rows(path)]
+    path = new_register(tmp_path, *ROWS)
     api.sync_register(path, now=DAY_H)
+    edit(path, lambda book: book.remove(book[HISTORY]))
+    before = [{k: row.get(k) for k in STAFF} for row in read_rows(path)]
+    with pytest.raises(HistoryDamaged):
+        api.sync_register(path, now=DAY_H)
     assert [{k: row.get(k) for k in STAFF} for row in read_rows(path)] == before
 
 
@@ -269,6 +290,103 @@ def test_an_edited_riwayat_reason_changes_no_status(tmp_path):
     api.sync_register(path, now=DAY_H)
     edit(path, edit_history_reason)
     assert not api.sync_register(path, now=DAY_H).plan.changed
+
+
+# ---------------------------------------------------------------- Riwayat sorted, lost, doubled or cut short
+@pytest.mark.parametrize(("header", "descending"), SORTS, ids=SORT_IDS)
+def test_a_sorted_riwayat_changes_no_status_and_writes_nothing(register_of, header, descending):
+    register = several_syncs(register_of)
+    statuses = [row["status"] for row in register.rows()]
+    sort_history(register, header, descending=descending)
+    changed = register.sync().changed
+    kept = (changed, [row["status"] for row in register.rows()]) == (False, statuses)
+    figures.record("structure", tried=1, survived=int(kept), misplaced=int(not kept))
+    assert kept
+
+
+def test_a_riwayat_sorted_and_edited_refuses_to_run_and_writes_nothing(register_of):
+    register = several_syncs(register_of)
+    sort_history(register, "Nama")
+    edit_history(register, 4, "Alasan", "diubah oleh seseorang")
+    register.edit(0, decision="TERIMA", approved_by="Ketua PPID Pembantu")
+    before = snapshot(register)
+    with pytest.raises(HistoryDamaged, match="diurutkan ulang") as raised:
+        register.sync()
+    untouched_ = snapshot(register) == before
+    figures.record("structure", tried=1, survived=int(untouched_), lost=int(not untouched_))
+    assert (raised.value.exit_code, untouched_, verify(register).broken_at is not None) == (3, True, True)
+
+
+@pytest.mark.parametrize("damage", ["renamed", "deleted", "emptied"])
+def test_a_lost_riwayat_stops_the_run_with_a_sentence_and_writes_nothing(register_of, damage):
+    register = several_syncs(register_of)
+    rows = register.rows()
+    if damage == "renamed":
+        rename_sheet(register, HISTORY, "Riwayat Lama")
+    elif damage == "deleted":
+        delete_sheet(register, HISTORY)
+    else:
+        delete_rows(register, HISTORY, 2, len(register.history_rows()))
+    history = register.history_rows() if damage == "emptied" else None
+    with pytest.raises(HistoryDamaged) as raised:
+        register.sync()
+    untouched_ = (register.rows(), register.history_rows() if damage == "emptied" else None) == (rows, history)
+    figures.record("structure", tried=1, survived=int(untouched_), lost=int(not untouched_))
+    message = str(raised.value)
+    assert (raised.value.exit_code, untouched_, "Kembalikan sheet Riwayat" in message, "\n" in message) == (
+        3, True, True, False)
+
+
+def test_a_renamed_riwayat_header_stops_the_run_naming_it(register_of):
+    register = several_syncs(register_of)
+    edit_history(register, 1, "Ke", "Status Baru")
+    before = snapshot(register)
+    with pytest.raises(HeaderMissing) as raised:
+        register.sync()
+    figures.record("structure", tried=1, survived=int(snapshot(register) == before),
+                   lost=int(snapshot(register) != before))
+    assert (raised.value.headers, snapshot(register)) == (["Ke"], before)
+
+
+@pytest.mark.parametrize("header", ["Ke", "Alasan", "Rantai"])
+def test_a_doubled_riwayat_header_is_refused_by_sync_and_verify(register_of, header):
+    register = several_syncs(register_of)
+    add_history_header(register, header)
+    before = snapshot(register)
+    for run in (register.sync, lambda: verify(register)):
+        with pytest.raises(HeaderMissing, match="lebih dari sekali") as raised:
+            run()
+        assert raised.value.headers == [header]
+    figures.record("structure", tried=1, survived=int(snapshot(register) == before),
+                   lost=int(snapshot(register) != before))
+    assert snapshot(register) == before
+
+
+def test_deleting_the_last_riwayat_rows_with_their_register_row_fails_verify(register_of):
+    register = several_syncs(register_of)
+    cut_the_end(register)
+    result = verify(register)
+    figures.record("structure", tried=1, survived=int(not result.intact), misplaced=int(result.intact),
+                   note="the last Riwayat rows deleted with their Register row: verify finds the seal in Rekap "
+                        "broken on both backends")
+    assert (result.broken_at, result.unsupported, result.seal, result.intact) == (None, (), "mismatch", False)
+
+
+def test_a_sync_after_the_end_was_cut_logs_it_and_verify_keeps_failing(register_of):
+    register = several_syncs(register_of)
+    cut_the_end(register)
+    first = register.sync()
+    result = verify(register)
+    assert ([e.code for e in first.history], result.seal, len(result.unproven), register.sync().changed) == (
+        ["history-cut"], "ok", 1, False)
+
+
+def test_a_deleted_seal_fails_verify_and_the_next_sync_logs_it(register_of):
+    register = several_syncs(register_of)
+    delete_rows(register, RECAP, seal_row(register))
+    assert verify(register).seal == "missing"
+    assert [e.code for e in register.sync().history] == ["history-unsealed"]
+    assert not verify(register).intact
 
 
 # ---------------------------------------------------------------- size
