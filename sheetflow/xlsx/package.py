@@ -60,8 +60,9 @@ class Package:
             return zlib.decompress(data, -15)
         raise self._unreadable()
 
-    def chunks(self, name: str, size: int = 1 << 20) -> Iterator[bytes]:
-        """The part's bytes piece by piece, never the whole inflated part at once."""
+    def chunks(self, name: str, size: int = 1 << 18) -> Iterator[bytes]:
+        """The part's bytes, ``size`` at most at a time: a parser fed them never holds the
+        whole inflated part (a sheet inflates ten times over)."""
         entry = self._entries[name]
         data = self._stored(entry)
         if entry.method == 0:
@@ -71,8 +72,10 @@ class Package:
         if entry.method != 8:
             raise self._unreadable()
         inflater = zlib.decompressobj(-15)
-        for start in range(0, len(data), size):
-            yield inflater.decompress(data[start:start + size])
+        pending = bytes(data)
+        while pending and not inflater.eof:
+            yield inflater.decompress(pending, size)
+            pending = inflater.unconsumed_tail
         yield inflater.flush()
 
     def _stored(self, entry: _Entry) -> memoryview:

@@ -1,9 +1,7 @@
 """Editing one worksheet's XML as it streams past: only the rows sync writes are rebuilt.
 
 The sheet is parsed row by row (lxml's pull parser); a row sync does not write is passed
-on as parsed, with every element and attribute it had. Rows are moved, a few hundred at a
-time, into an empty element carrying the sheet's namespaces and serialized there, so each
-keeps the prefixes of the original without declaring them again.
+on as parsed, with every element and attribute it had, and let go of.
 """
 
 from __future__ import annotations
@@ -26,7 +24,6 @@ _SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
 # Stands for the rows while the sheet around them is serialized; text no sheet contains.
 _MARK = "sheetflow-rows-4b1d7e0c"
-_CHUNK_ROWS = 512
 
 # Excel's default row height (points) and the tallest row it allows.
 LINE_HEIGHT, MAX_HEIGHT = 15, 409
@@ -44,7 +41,8 @@ def escape(text: str) -> str:
 
 def parser() -> etree.XMLPullParser:
     # No DTD, no entities, no network: a workbook needs none of them.
-    return etree.XMLPullParser(events=("end",), tag=_ROW, resolve_entities=False, no_network=True, load_dtd=False)
+    return etree.XMLPullParser(events=("end",), tag=_ROW, resolve_entities=False, no_network=True, load_dtd=False,
+                               huge_tree=True)
 
 
 class Book(Protocol):
@@ -95,9 +93,7 @@ class SheetEditor:
         self._last_row: etree._Element | None = None
         self._root: etree._Element | None = None
         self._columns: list[tuple[int, int, etree._Element]] | None = None
-        self._container: etree._Element | None = None
         self._body: list[bytes] = []
-        self._bounds = (b"", b"")
         self._max_row = 0
         self._max_column = 0
         self.result = Edited()
@@ -118,7 +114,6 @@ class SheetEditor:
         for _, row in self._pending:
             self._emit(row)
         self._pending = []
-        self._flush()
         self._update_extent(root)
         self._finish(root, self.result)
         sheet_data = root.find(f"{{{MAIN}}}sheetData")
@@ -193,28 +188,12 @@ class SheetEditor:
     # ------------------------------------------------------------ output
 
     def _emit(self, row: etree._Element) -> None:
-        if self._container is None:
-            root = self._root
-            self._container = etree.Element(root.tag, nsmap=root.nsmap)
-            self._container.text = _MARK
-            start, end = etree.tostring(self._container, encoding="UTF-8", xml_declaration=False).split(
-                _MARK.encode())
-            self._bounds = (start, end)
-            self._container.text = None
-        self._container.append(row)
-        if len(self._container) >= _CHUNK_ROWS:
-            self._flush()
-
-    def _flush(self) -> None:
-        container = self._container
-        if container is None or not len(container):
-            return
-        start, end = self._bounds
-        serialized = etree.tostring(container, encoding="UTF-8", xml_declaration=False)
-        if not (serialized.startswith(start) and serialized.endswith(end)):
-            raise RuntimeError("rows serialized outside their sheet's namespaces")
-        self._body.append(serialized[len(start):len(serialized) - len(end)])
-        del container[:]
+        # Serialized alone, a row declares the namespaces it is in again: that costs a few
+        # bytes a row, where gathering rows under one element costs a copy of each.
+        self._body.append(etree.tostring(row, encoding="UTF-8", xml_declaration=False))
+        parent = row.getparent()
+        if parent is not None:
+            parent.remove(row)  # freed now: the sheet is never held whole
 
     # ------------------------------------------------------------ cells
 
