@@ -21,6 +21,8 @@ MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _ROW, _CELL, _VALUE, _INLINE, _TEXT, _FORMULA, _COL = (f"{{{MAIN}}}{tag}" for tag in ("row", "c", "v", "is", "t", "f", "col"))
 _SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_PIECE = 1 << 18
+_LAST_COLUMN = 16384
 DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
 # Stands for the rows while the sheet around them is serialized; text no sheet contains.
 _MARK = "sheetflow-rows-4b1d7e0c"
@@ -93,22 +95,22 @@ class SheetEditor:
         self._last_row: etree._Element | None = None
         self._root: etree._Element | None = None
         self._columns: list[tuple[int, int, etree._Element]] | None = None
-        self._body: list[bytes] = []
+        self._body: list[bytes | memoryview] = []
+        self._holder: etree._Element | None = None
+        self._styles: dict[int, int] | None = None
+        self._above: tuple[etree._Element, dict[int, etree._Element]] | None = None
         self._max_row = 0
         self._max_column = 0
         self.result = Edited()
 
     def run(self, chunks: Iterable[bytes]) -> Iterator[bytes]:
         """The edited sheet's XML, from the original's."""
-        pull = parser()
-        for chunk in chunks:
-            pull.feed(chunk)
-            for _, row in pull.read_events():
-                self._arrived(row)
-        root = pull.close()
-        self._root = root
-        for number in self._created:
-            self._place(self._filled_in(self._new_row(number), number), number)
+        data = b"".join(chunks)
+        located = _Rows.of(data) if not self._edit.replace else None
+        if located is None or not self._edit_located(data, located):
+            self._reset()
+            self._edit_streamed(data)
+        root = self._root
         self._created = []
         self._append(self._edit.appends)
         for _, row in self._pending:
@@ -117,8 +119,6 @@ class SheetEditor:
         self._update_extent(root)
         self._finish(root, self.result)
         sheet_data = root.find(f"{{{MAIN}}}sheetData")
-        if sheet_data is None:
-            raise _unsupported(self._edit.name, "tidak memiliki bagian data sel (sheetData)")
         for child in list(sheet_data):
             sheet_data.remove(child)
         sheet_data.text = _MARK
@@ -126,6 +126,65 @@ class SheetEditor:
         yield DECLARATION + head
         yield from self._body
         yield tail
+
+    def _reset(self) -> None:
+        self._created = sorted(self._edit.writes)
+        self._pending, self._body, self._previous, self._last_row = [], [], 0, None
+        self._root, self._columns, self._holder, self._styles, self._above = None, None, None, None, None
+        self._max_row = self._max_column = 0
+        self.result = Edited()
+
+    def _edit_streamed(self, data: bytes) -> None:
+        """Every row parsed, in order: the general way, for any sheet."""
+        pull = parser()
+        view = memoryview(data)
+        for start in range(0, len(data), _PIECE):
+            pull.feed(bytes(view[start:start + _PIECE]))
+            for _, row in pull.read_events():
+                self._arrived(row)
+        self._root = pull.close()
+        if self._root.find(f"{{{MAIN}}}sheetData") is None:
+            raise _unsupported(self._edit.name, "tidak memiliki bagian data sel (sheetData)")
+        for number in self._created:
+            self._place(self._filled_in(self._new_row(number), number), number)
+
+    def _edit_located(self, data: bytes, rows: _Rows) -> bool:
+        """Only the rows sync writes are parsed, and the rows from the last filled one on
+        (appends and the filter need it); the rest is copied as it was. False: the sheet is
+        not as this expects (a row without its number, rows out of order), nothing done."""
+        self._root = rows.skeleton()
+        if self._root.find(f"{{{MAIN}}}sheetData") is None:
+            return False
+        last = rows.last_filled()
+        if last is None:
+            return False
+        wanted = set(range(last if last < len(rows) else 0, len(rows)))
+        for number in sorted(self._edit.writes.keys() | self._edit.fit):
+            index = rows.find(number)
+            if index is None:
+                return False
+            if index < len(rows):
+                wanted.add(index)
+        copied = rows.content_start
+        view = memoryview(data)
+        for index in sorted(wanted):
+            start, end = rows.span(index)
+            if start > copied:
+                self._copy(view[copied:start])
+            self._arrived(rows.parse(index))
+            copied = end
+        if copied < rows.content_end:
+            self._copy(view[copied:rows.content_end])
+        for number in self._created:
+            self._place(self._filled_in(self._new_row(number), number), number)
+        # The last filled row read above must still be filled, or the one above it is last.
+        return last >= len(rows) or self.result.last_filled >= rows.number(last)
+
+    def _copy(self, raw: memoryview) -> None:
+        for _, row in self._pending:
+            self._emit(row)
+        self._pending = []
+        self._body.append(raw)
 
     # ------------------------------------------------------------ rows in order
 
@@ -188,12 +247,16 @@ class SheetEditor:
     # ------------------------------------------------------------ output
 
     def _emit(self, row: etree._Element) -> None:
-        # Serialized alone, a row declares the namespaces it is in again: that costs a few
-        # bytes a row, where gathering rows under one element costs a copy of each.
-        self._body.append(etree.tostring(row, encoding="UTF-8", xml_declaration=False))
-        parent = row.getparent()
-        if parent is not None:
-            parent.remove(row)  # freed now: the sheet is never held whole
+        """A row's XML, written inside an element with the sheet's namespaces so that it uses
+        their prefixes without declaring them again."""
+        if self._holder is None:
+            self._holder = etree.Element(self._root.tag, nsmap=self._root.nsmap)
+        holder, tail = self._holder, row.tail
+        holder.append(row)
+        holder.text, row.tail = _MARK, (tail or "") + _MARK
+        self._body.append(etree.tostring(holder, encoding="UTF-8", xml_declaration=False).split(_MARK.encode())[1])
+        holder.remove(row)
+        row.tail = tail
 
     # ------------------------------------------------------------ cells
 
@@ -207,11 +270,15 @@ class SheetEditor:
                 if value is None or value == "":
                     continue  # a spreadsheet has no empty text: "" is an empty cell
                 cell = etree.Element(_CELL, r=f"{letters(column)}{number}")
+                cells[column] = cell
+                added = True
+            if cell.get("s", "0") == "0":
+                # A cell without a style of its own takes its column's, as Excel gives a cell
+                # someone types in: a program that wrote the cell bare would otherwise lock an
+                # input column's cell in a protected sheet.
                 style = self._column_style(column)
                 if style:
                     cell.set("s", str(style))
-                cells[column] = cell
-                added = True
             self._set(cell, value)
             if value is not None and value != "":
                 self._max_column = max(self._max_column, column)
@@ -222,15 +289,21 @@ class SheetEditor:
     def _column_style(self, column: int) -> int:
         """A new cell's style: its column's (as Excel gives a cell someone types in), else the
         style of the cell above it in the last filled row below the header."""
-        for first, last, col in self._column_elements():
-            if first <= column <= last and col.get("style"):
-                return int(col.get("style"))
+        if self._styles is None:
+            self._styles = {}
+            for first, last, col in reversed(self._column_elements()):
+                if col.get("style"):
+                    self._styles.update(dict.fromkeys(range(first, min(last, _LAST_COLUMN) + 1), int(col.get("style"))))
+        style = self._styles.get(column)
+        if style is not None:
+            return style
         above = self._last_row
-        if above is not None and self.result.last_filled > 1:
-            cell = _cells_by_column(above).get(column)
-            if cell is not None and cell.get("s"):
-                return int(cell.get("s"))
-        return 0
+        if above is None or self.result.last_filled <= 1:
+            return 0
+        if self._above is None or self._above[0] is not above:
+            self._above = (above, _cells_by_column(above))
+        cell = self._above[1].get(column)
+        return int(cell.get("s") or 0) if cell is not None else 0
 
     def _column_elements(self) -> list[tuple[int, int, etree._Element]]:
         if self._columns is None:
@@ -351,6 +424,136 @@ class SheetEditor:
                 reference = f"{letters(first[1])}{first[0]}:{letters(last[1])}{bottom}"
                 autofilter.set("ref", reference)
                 self.result.filter_ref = reference
+
+
+class _Rows:
+    """Where each row of a sheet's XML starts and ends, found without parsing the sheet.
+
+    In XML every "<" outside comments, CDATA sections and processing instructions begins
+    a tag, and a sheet's rows are the children of its one sheetData element. So when the
+    part has none of those three and declares no namespace inside sheetData, each "<row"
+    (with the prefix of the sheet's namespace) followed by a space, "/" or ">" is a row's
+    start tag. Each row taken from here is parsed with lxml, wrapped in the sheet's own
+    start tag so its prefixes resolve; a sheet that is not like this is parsed whole."""
+
+    def __init__(self, data: bytes, root_tag: bytes, content_start: int, content_end: int, starts: list[int]):
+        self._data = data
+        self._root_tag = root_tag
+        self._root_end = b"</" + root_tag[1:].split(None, 1)[0].rstrip(b">") + b">"
+        self.content_start, self.content_end = content_start, content_end
+        self._starts = starts
+        self._numbers: dict[int, int | None] = {}
+
+    @classmethod
+    def of(cls, data: bytes) -> _Rows | None:
+        if b"<!" in data:  # a comment, a CDATA section or a document type
+            return None
+        start = data.find(b"<")
+        if data.startswith(b"<?", start):
+            start = data.find(b"<", data.find(b"?>", start))
+        if start < 0 or b"<?" in data[start:]:
+            return None
+        end = _tag_end(data, start)
+        if end is None:
+            return None
+        root_tag = data[start:end]
+        try:
+            root = etree.fromstring(root_tag + b"</" + root_tag[1:].split(None, 1)[0].rstrip(b">") + b">")
+        except etree.XMLSyntaxError:
+            return None
+        prefix = root.prefix
+        if root.tag != f"{{{MAIN}}}worksheet" or root.nsmap.get(prefix) != MAIN:
+            return None
+        name = (prefix + ":" if prefix else "").encode()
+        opening = data.find(b"<" + name + b"sheetData", end)
+        if opening < 0:
+            return None
+        content_start = _tag_end(data, opening)
+        content_end = data.rfind(b"</" + name + b"sheetData>")
+        if content_start is None or data[content_start - 2] == ord("/") or content_end < content_start:
+            return None
+        if data.find(b"xmlns", content_start, content_end) >= 0:
+            return None
+        starts, needle, position = [], b"<" + name + b"row", content_start
+        while (position := data.find(needle, position, content_end)) >= 0:
+            if data[position + len(needle)] in b" \t\r\n/>":
+                starts.append(position)
+            position += len(needle)
+        return cls(data, root_tag, content_start, content_end, starts)
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    def span(self, index: int) -> tuple[int, int]:
+        following = index + 1
+        return self._starts[index], self._starts[following] if following < len(self._starts) else self.content_end
+
+    def parse(self, index: int) -> etree._Element:
+        start, end = self.span(index)
+        root = etree.fromstring(self._root_tag + self._data[start:end] + self._root_end, _ROW_PARSER)
+        return root[0]
+
+    def number(self, index: int) -> int | None:
+        if index not in self._numbers:
+            reference = self.parse(index).get("r")
+            self._numbers[index] = int(reference) if reference and reference.isdigit() else None
+        return self._numbers[index]
+
+    def find(self, number: int) -> int | None:
+        """The index of row ``number``, or of the first row below it (``len``: none);
+        None when a row on the way has no number or the rows are out of order."""
+        low, high = 0, len(self._starts)
+        while low < high:
+            middle = (low + high) // 2
+            found = self.number(middle)
+            if found is None:
+                return None
+            if found < number:
+                low = middle + 1
+            else:
+                high = middle
+        before = self.number(low - 1) if low else 0
+        after = self.number(low) if low < len(self._starts) else number
+        if before is None or after is None or not before < number <= after:
+            return None
+        return low
+
+    def last_filled(self) -> int | None:
+        """The index of the last row with a value (``len``: the sheet has none)."""
+        for index in range(len(self._starts) - 1, -1, -1):
+            if self.number(index) is None:
+                return None
+            if _has_value(self.parse(index)):
+                return index
+        return len(self._starts)
+
+    def skeleton(self) -> etree._Element:
+        """The sheet without its rows: everything before and after them, parsed."""
+        data = self._data
+        return etree.fromstring(data[:self.content_start] + data[self.content_end:], _ROW_PARSER)
+
+
+_ROW_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
+
+
+def _tag_end(data: bytes, start: int) -> int | None:
+    """The position after the tag starting at ``start``: ">" ends it outside quoted values."""
+    position, quote = start + 1, None
+    while position < len(data):
+        character = data[position]
+        if quote is not None:
+            if character == quote:
+                quote = None
+            position = data.find(bytes([quote]), position) if quote is not None else position + 1
+            if position < 0:
+                return None
+            continue
+        if character in b"\"'":
+            quote = character
+        elif character == ord(">"):
+            return position + 1
+        position += 1
+    return None
 
 
 def _has_value(row: etree._Element) -> bool:
