@@ -20,7 +20,7 @@ import pytest
 import xlsxwriter
 from lxml import etree
 from python_calamine import CalamineWorkbook
-from support import DAY_H, WORKFLOW, approved, handed_over, submission
+from support import DAY_H, WORKFLOW, approved, handed_over, rejected, reviewed, submission
 
 from sheetflow import api
 from sheetflow.errors import SheetflowError
@@ -181,13 +181,18 @@ def test_a_libreoffice_checkbox_formula_keeps_the_hand_over(tmp_path):
     assert (second.plan.changed, third.plan.changed, shown["Serahkan"]) == (False, False, True)
 
 
-@pytest.mark.parametrize("character", ["\x0b", "\x01"], ids=["vertical-tab", "start-of-heading"])
-def test_control_characters_in_staff_cells_sync_and_read_back(tmp_path, character):
-    response = f"Foto kurang{character}jelas; ganti foto 3 dan 4."
-    path = made_by_xlsxwriter(tmp_path, approved(reviewer=f"Sri{character}Lestari", response=response))
+@pytest.mark.parametrize(("row", "key", "text"), [
+    (rejected, "response", "Foto kurang jelas.\x0bGanti foto 3 dan 4."),  # Word's manual line break
+    (reviewed, "reviewer", "Sri\x01Lestari"),
+], ids=["vertical-tab-in-a-response", "start-of-heading-in-a-reviewer"])
+def test_control_characters_in_staff_cells_sync_and_read_back(tmp_path, row, key, text):
+    path = made_by_xlsxwriter(tmp_path, row(**{key: text}))
     api.sync_register(path, now=DAY_H)
-    (row,) = register_rows(path)
-    assert (row["Pemeriksa"], row["Tanggapan Tertulis"]) == (f"Sri{character}Lestari", response)
+    (shown,) = register_rows(path)
+    book = CalamineWorkbook.from_path(str(path))
+    quoted = [v for name in (SHEETS.history, SHEETS.recap) for row in book.get_sheet_by_name(name).to_python() for v in row]
+    assert shown[HEADERS[COLUMN[key]]] == text
+    assert text in quoted  # what sync wrote of it: the reviewer in Riwayat, the reason in Rekap
     assert not api.sync_register(path, now=DAY_H).plan.changed
 
 
@@ -282,36 +287,47 @@ def test_libreoffice_opens_the_synced_file_without_error(synced, tmp_path):
 
 
 DISK_FULL = """
-import errno, sys
+import errno, shutil, sys
 from sheetflow.cli import main
-from sheetflow.xlsx import package
 
-written = 0
-original = package.PackageWriter._write
+def full(*args, **kwargs):
+    raise OSError(errno.ENOSPC, "No space left on device")
 
-def _write(self, data):
-    global written
-    if written + len(data) > 4000:
-        raise OSError(errno.ENOSPC, "No space left on device")
-    written += len(data)
-    original(self, data)
+if sys.argv[2] == "register":
+    from sheetflow.xlsx import package
 
-package.PackageWriter._write = _write
+    written = 0
+    original = package.PackageWriter._write
+
+    def _write(self, data):
+        global written
+        if written + len(data) > 4000:
+            full()
+        written += len(data)
+        original(self, data)
+
+    package.PackageWriter._write = _write
+else:
+    def copyfile(source, target, **kwargs):
+        with open(source, "rb") as old, open(target, "wb") as new:
+            new.write(old.read(1000))
+        full()
+
+    shutil.copyfile = copyfile
 sys.argv = ["sheetflow", "sync", sys.argv[1], "--now", "2024-07-03T10:00"]
 main()
 """
 
 
-def test_a_full_disk_is_one_sentence_and_leaves_the_register_and_backup_whole(tmp_path):
+@pytest.mark.parametrize("filling", ["register", "backup"], ids=["writing-the-register", "copying-the-backup"])
+def test_a_full_disk_is_one_sentence_and_leaves_the_register_and_backup_whole(tmp_path, filling):
     path = made_by_xlsxwriter(tmp_path, handed_over(), approved())
     api.sync_register(path, now=DAY_H)  # leaves a .bak
     backup = path.with_name("register.xlsx.bak")
-    before, backed_up = path.read_bytes(), backup.read_bytes()
-    type_over = made_by_xlsxwriter(tmp_path / ".." / tmp_path.name, handed_over(), approved(), submission(),
-                                   name="baru.xlsx")
-    shutil.copyfile(type_over, path)
+    backed_up = backup.read_bytes()
+    shutil.copyfile(made_by_xlsxwriter(tmp_path, handed_over(), approved(), submission(), name="baru.xlsx"), path)
     before = path.read_bytes()
-    done = subprocess.run([sys.executable, "-c", DISK_FULL, str(path)], capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-c", DISK_FULL, str(path), filling], capture_output=True, text=True,
                           env={**os.environ, "SHEETFLOW_CACHE": str(tmp_path / "cache")}, timeout=120)
     assert (done.returncode, done.stderr.count("\n"), "Traceback" in done.stderr + done.stdout) == (3, 1, False), (
         done.stderr)
