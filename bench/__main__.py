@@ -183,7 +183,8 @@ def write_results(results: list[dict], google: dict | None) -> None:
               "|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
         lines.append(
-            f"| {r['rows']:,} | {r['xml_mib']:.1f} MiB | {r['noop_peak_mib']:.0f} MiB | {r['calamine_peak_mib']:.0f} MiB"
+            f"| {r['rows']:,} | {r['xml_mib']:.1f} MiB | {r['noop_peak_mib']:.0f} MiB | "
+            f"{r['calamine_peak_mib']:.0f} MiB"
             f" | {r['changed_peak_mib']:.0f} MiB | {r['changed_peak_mib'] / r['xml_mib']:.2f}× | "
             f"{r['writer_mib']:.0f} MiB | **{r['writer_mib'] / r['xml_mib']:.2f}×** |"
         )

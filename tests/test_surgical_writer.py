@@ -190,7 +190,8 @@ def test_control_characters_in_staff_cells_sync_and_read_back(tmp_path, row, key
     api.sync_register(path, now=DAY_H)
     (shown,) = register_rows(path)
     book = CalamineWorkbook.from_path(str(path))
-    quoted = [v for name in (SHEETS.history, SHEETS.recap) for row in book.get_sheet_by_name(name).to_python() for v in row]
+    quoted = [v for name in (SHEETS.history, SHEETS.recap)
+              for row in book.get_sheet_by_name(name).to_python() for v in row]
     assert shown[HEADERS[COLUMN[key]]] == text
     assert text in quoted  # what sync wrote of it: the reviewer in Riwayat, the reason in Rekap
     assert not api.sync_register(path, now=DAY_H).plan.changed
@@ -224,7 +225,7 @@ def test_a_sheet_sync_must_write_that_is_a_chart_sheet_is_refused_and_nothing_wr
     book.add_chartsheet(SHEETS.recap).set_chart(chart)
     book.close()
     content = path.read_bytes()
-    with pytest.raises(SheetflowError, match="Rekap .*bukan lembar kerja biasa"):
+    with pytest.raises(SheetflowError, match=r"Rekap .*bukan lembar kerja biasa"):
         api.sync_register(path, now=DAY_H)
     assert path.read_bytes() == content
 
