@@ -131,7 +131,7 @@ def main() -> None:
         assert synced.stat().st_mtime_ns == before, "the no-op sync wrote the file"
         WRITER_KIB.clear()
         (changed, changed_peak), (changed_calamine, calamine_peak) = paired_runs(
-            runs, (fresh_copy, "sync", str(scratch / "register.xlsx"), now), (None, "calamine", str(edited)))
+            runs, (fresh_copy, "sync-write", str(scratch / "register.xlsx"), now), (None, "calamine", str(edited)))
         with zipfile.ZipFile(edited) as archive:
             xml_mib = sum(info.file_size for info in archive.infolist()) / 2**20
         results.append({

@@ -43,12 +43,12 @@ def _cell_value(value: object) -> object:
 
 
 def made_by_xlsxwriter(folder: Path, *rows: dict, formulas: dict[tuple[int, str], tuple[str, object]] | None = None,
-                       name: str = "register.xlsx") -> Path:
+                       name: str = "register.xlsx", date_1904: bool = False) -> Path:
     """A register as XlsxWriter writes it, with content sync must keep. ``formulas``: at (row
     index, column key), a formula and the value it shows."""
     path = folder / name
     (folder / "pixel.png").write_bytes(PIXEL)
-    book = xlsxwriter.Workbook(str(path))
+    book = xlsxwriter.Workbook(str(path), {"date_1904": date_1904})
     dated = book.add_format({"num_format": "dd/mm/yyyy"})
     bold = book.add_format({"bold": True, "font_color": "red"})
     sheet = book.add_worksheet(SHEETS.register_)
@@ -156,6 +156,14 @@ def test_a_second_sync_changes_nothing(synced):
     content = path.read_bytes()
     result = api.sync_register(path, now=DAY_H)
     assert (result.plan.changed, path.read_bytes() == content) == (False, True)
+
+
+@pytest.mark.parametrize("date_1904", [False, True], ids=["1900-dates", "1904-dates"])
+def test_times_sync_writes_read_back_as_written(tmp_path, date_1904):
+    path = made_by_xlsxwriter(tmp_path, handed_over(), date_1904=date_1904)
+    api.sync_register(path, now=DAY_H)
+    (row,) = register_rows(path)
+    assert row["Waktu Diserahkan"] == DAY_H.replace(tzinfo=None)
 
 
 def test_a_formula_in_a_staff_cell_is_read_as_shown_and_kept(tmp_path):
