@@ -343,3 +343,20 @@ def test_a_full_disk_is_one_sentence_and_leaves_the_register_and_backup_whole(tm
     assert "Exception ignored" not in done.stderr
     assert (path.read_bytes() == before, backup.read_bytes() == backed_up) == (True, True)
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_a_formula_other_cells_share_is_never_overwritten(tmp_path):
+    made = made_by_xlsxwriter(tmp_path, handed_over(), formulas={(1, "status"): ('="Draf"', "Draf")}, name="asal.xlsx")
+    path = tmp_path / "register.xlsx"
+    status = _letters(COLUMN["status"])
+    with zipfile.ZipFile(made) as source, zipfile.ZipFile(path, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "xl/worksheets/sheet1.xml":  # the formula of P2, shared with P3 as Excel stores a fill-down
+                data = data.replace(b'<f>"Draf"</f>', f'<f t="shared" ref="{status}2:{status}3" si="0">"Draf"</f>'
+                                    .encode())
+            target.writestr(name, data)
+    content = path.read_bytes()
+    with pytest.raises(SheetflowError, match=f"{status}2 .*dipakai bersama sel lain"):
+        api.sync_register(path, now=DAY_H)
+    assert path.read_bytes() == content
