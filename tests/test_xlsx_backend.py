@@ -9,7 +9,6 @@ import zipfile
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import BinaryIO
 
 import pytest
 from filelock import FileLock
@@ -20,8 +19,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from sheetflow.errors import RegisterLocked, RegisterNotFound, RegisterUnreadable, RegisterUnwritable
 from sheetflow.table import Batch, CellWrite
-from sheetflow.xlsx import writer
+from sheetflow.xlsx import files
 from sheetflow.xlsx.backend import open_workbook
+from sheetflow.xlsx.package import PackageWriter
 
 WHEN = datetime(2024, 7, 3, 9, 30)
 GREY = PatternFill(fill_type="solid", start_color="F2F2F2", end_color="F2F2F2")
@@ -292,8 +292,8 @@ def test_apply_extends_the_autofilter_over_new_rows(register: Path) -> None:
     assert load_workbook(register)["Register"].auto_filter.ref == "A1:C3"
 
 
-def _fail_mid_save(self: Workbook, stream: BinaryIO) -> None:
-    stream.write(b"PK half a workbook")
+def _fail_mid_save(self: PackageWriter) -> None:
+    self._stream.write(b"PK half a workbook")
     raise OSError("disk full")
 
 
@@ -304,9 +304,9 @@ def _fail(*args: object, **kwargs: object) -> None:
 @pytest.mark.parametrize(
     ("target", "name", "replacement"),
     [
-        (Workbook, "save", _fail_mid_save),
-        (writer.shutil, "copy2", _fail),
-        (writer.os, "replace", _fail),
+        (PackageWriter, "close", _fail_mid_save),
+        (files.shutil, "copy2", _fail),
+        (files.os, "replace", _fail),
     ],
     ids=["while-writing", "while-backing-up", "while-replacing"],
 )
@@ -325,7 +325,7 @@ def test_failed_save_leaves_the_original_intact(
 
 def test_failed_save_leaves_no_temporary_file(register: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with open_workbook(register, write=True) as opened:
-        monkeypatch.setattr(writer.os, "replace", _fail)
+        monkeypatch.setattr(files.os, "replace", _fail)
         with pytest.raises(RegisterUnwritable, match="tidak dapat disimpan"):
             opened.apply(_write(2, 3, "Ditolak"))
         monkeypatch.undo()

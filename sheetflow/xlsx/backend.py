@@ -21,6 +21,7 @@ from python_calamine import CalamineError, CalamineWorkbook, PasswordError, XmlE
 from ..errors import RegisterLocked, RegisterNotFound, RegisterUnreadable, RegisterUnwritable
 from ..memo import file_digest
 from ..table import Batch, Cell, Sheet, Values
+from . import files
 from .extent import Bounded, far_reaching
 from .owners import refuse_if_open
 
@@ -90,8 +91,8 @@ class XlsxRegister:
     """One register file: ``read`` gives raw rows, ``apply`` writes a batch and saves.
 
     Most syncs change nothing, so reading must be cheap: values come from calamine's
-    reader (a fraction of openpyxl's load time), and the workbook is loaded with openpyxl,
-    which keeps every format, only when there is something to write."""
+    reader. A write edits the very bytes that were read (``writer``), so the plan and the
+    file it changes are the same."""
 
     def __init__(self, path: Path, *, writable: bool):
         self._path = path
@@ -100,6 +101,7 @@ class XlsxRegister:
         # What was read, named: a run that changes nothing is remembered by it (see memo).
         self.digest = file_digest(content)
         self._content = content
+        self._snapshot = files.snapshot(path, content) if writable else None
         self._values = _open_values(path, content)  # refuses a file that is no workbook before anything else
 
     def read(self, names: Sequence[str]) -> dict[str, Sheet]:
@@ -132,9 +134,9 @@ class XlsxRegister:
             raise RuntimeError("register was opened without write=True (dry run)")
         # Someone may have opened the file in Excel while this sync was working.
         refuse_if_open(self._path)
-        from .writer import write_batch  # openpyxl's import and load are paid only to write
+        from .writer import write_batch  # lxml is imported only to write
 
-        write_batch(self._path, batch)
+        write_batch(self._snapshot, self._content, batch)
         return {}
 
 
