@@ -16,7 +16,7 @@ from .errors import HeaderMissing, HistoryDamaged, RegisterNotFound
 from .history_headers import HISTORY_HEADERS
 from .recap import chart_data
 from .sync import HistoryEntry, Plan, RegisterRow
-from .table import Batch, CellWrite, Chart, Sheet, Values
+from .table import CELL_CHARACTERS, Batch, CellWrite, Chart, Sheet, Values
 from .workflow import Workflow, fold
 
 
@@ -145,15 +145,49 @@ def read_history(sheets: Mapping[str, Sheet], workflow: Workflow, *, strict: boo
             "Kembalikan Riwayat seperti semula (Undo, salinan .bak, atau riwayat versi Google Sheets) atau "
             "urutkan menurut kolom Waktu dari yang terlama, lalu jalankan lagi; tidak ada yang ditulis."
         )
-    entries = []
+    entries: list[HistoryEntry] = []
     text = cells.text
     for i in order.rows:
         time, number, *rest = raw[i][1]
         when = cells.parse_datetime(time)
         if when is None or cells.is_blank(number):
             continue
-        entries.append(HistoryEntry(when, cells.squash(number), *map(text, rest)))
+        entry = HistoryEntry(when, cells.squash(number), *map(text, rest))
+        if entry.code == ARCHIVE_CONTINUED and entries and entries[-1].register_no == entry.register_no:
+            entries[-1] = entries[-1]._replace(archive=entries[-1].archive + entry.archive)
+            continue
+        entries.append(entry)
     return History(tuple(raw), order, tuple(entries))
+
+
+# An archive longer than a cell holds goes on in rows of this code right below its entry,
+# so what a person typed is kept whole and no cell is cut on write (which would break the chain).
+ARCHIVE_CONTINUED = "archive-continued"
+
+
+def _in_cells(entry: HistoryEntry) -> list[HistoryEntry]:
+    """``entry`` as the history rows that hold it: itself, with its archive continued in
+    further rows when it is longer than a cell holds."""
+    pieces = _pieces(entry.archive)
+    if len(pieces) == 1:
+        return [entry]
+    return [entry._replace(archive=pieces[0]), *(
+        HistoryEntry(entry.time, entry.register_no, "", "", entry.role, "", "", "", ARCHIVE_CONTINUED, piece)
+        for piece in pieces[1:]
+    )]
+
+
+def _pieces(text: str) -> list[str]:
+    """``text`` cut into pieces a cell holds. Excel counts UTF-16 code units: an emoji is two."""
+    pieces, start, units = [], 0, 0
+    for i, char in enumerate(text):
+        width = 2 if ord(char) > 0xFFFF else 1
+        if units + width > CELL_CHARACTERS:
+            pieces.append(text[start:i])
+            start, units = i, 0
+        units += width
+    pieces.append(text[start:])
+    return pieces
 
 
 def refuse_lost_history(rows: Sequence[RegisterRow], history: History, workflow: Workflow) -> None:
@@ -223,8 +257,9 @@ def to_batch(
         CellWrite(sheet, change.row, layout.positions[change.column], change.new)
         for change in plan.changes
     )
-    links = ledger.chain(chain_tail, plan.history)
-    history = tuple((*history_values(e), link) for e, link in zip(plan.history, links, strict=True))
+    written = [row for entry in plan.history for row in _in_cells(entry)]
+    links = ledger.chain(chain_tail, written)
+    history = tuple((*history_values(e), link) for e, link in zip(written, links, strict=True))
     if history and not history_headed:
         # A history sheet made by hand (or deleted) gets its headers back, or the next
         # run could not read what this one wrote.

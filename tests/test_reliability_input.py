@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import figures
+import openpyxl
 import pytest
 from files import new_register, read_rows, type_rows
 from support import DAY_H, WORKFLOW, MemoryRegister, approved, handed_over, reviewed, submission
@@ -198,11 +199,15 @@ def test_a_note_with_more_lines_than_a_cell_holds_keeps_the_first_and_counts_the
     assert not register.sync().changed
 
 
-@pytest.mark.xfail(strict=True, reason="bug: the archive of a 32,767-character reviewer cell (header + value) is "
-                   "longer than a cell holds; it is cut on write, and verify then finds the chain broken")
-def test_a_32767_character_response_archived_on_a_new_hand_over_keeps_the_history_verifiable(tmp_path: Path):
-    path = new_register(tmp_path, reviewed(decision="TOLAK", response="x" * LONGEST))
+@pytest.mark.parametrize("response", ["x" * LONGEST, "📷" * LONGEST], ids=["letters", "emoji"])
+def test_a_response_longer_than_a_cell_holds_is_archived_whole_and_the_history_verifies(tmp_path: Path, response):
+    path = new_register(tmp_path, reviewed(decision="TOLAK", response=response))
     api.sync_register(path, now=DAY_H)
     type_rows(path, [{"handover": "Ya"}])
     api.sync_register(path, now=DAY_H.replace(hour=11))
-    assert api.verify_register(path).broken_at is None
+    assert api.verify_register(path).intact
+    history = api.check_register(path, now=DAY_H.replace(hour=12)).history
+    assert response in next(e.archive for e in history if e.code == "resubmit")
+    cells_written = [c.value for row in openpyxl.load_workbook(path)[WORKFLOW.sheets.history].iter_rows() for c in row]
+    assert max(len(str(v).encode("utf-16-le")) // 2 for v in cells_written) <= LONGEST
+    assert not api.sync_register(path, now=DAY_H.replace(hour=12)).plan.changed
