@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from . import cells, ledger, placement, resources
+from . import cells, intake, ledger, placement, resources
 from .collector import paused
 from .errors import RegisterBusy, SheetflowError
 from .gsheets.source import is_google
@@ -63,6 +63,7 @@ class SyncResult:
     moved: tuple[int, ...] = field(default=())  # rows people moved while sync wrote; repaired
     digest: str | None = None  # names the content planned from, when the plan changed nothing (see memo)
     history: tuple[HistoryEntry, ...] = field(default=(), repr=False)  # Riwayat as read, before this run's entries
+    taken: intake.Taken = field(default=intake.Taken((), {}), repr=False)  # form responses made rows (or not)
 
     @property
     def applied(self) -> bool:
@@ -80,18 +81,18 @@ OnRead = Callable[[str], None]
 
 def check_register(
     source: str | Path, *, now: datetime | None = None, workflow: Workflow | None = None,
-    connection: Connection | None = None, on_read: OnRead | None = None,
+    connection: Connection | None = None, on_read: OnRead | None = None, form: intake.FormSource | None = None,
 ) -> SyncResult:
     """What sync would do, without writing anything."""
-    return _run(source, now, workflow, connection or Connection(), write=False, on_read=on_read)
+    return _run(source, now, workflow, connection or Connection(), write=False, on_read=on_read, form=form)
 
 
 def sync_register(
     source: str | Path, *, now: datetime | None = None, workflow: Workflow | None = None,
-    connection: Connection | None = None, on_read: OnRead | None = None,
+    connection: Connection | None = None, on_read: OnRead | None = None, form: intake.FormSource | None = None,
 ) -> SyncResult:
     """Validate every row, advance statuses, write notes, timestamps and history: one batch."""
-    return _run(source, now, workflow, connection or Connection(), write=True, on_read=on_read)
+    return _run(source, now, workflow, connection or Connection(), write=True, on_read=on_read, form=form)
 
 
 def init_register(path: str | Path) -> Path:
@@ -234,9 +235,11 @@ def open_source(source: str | Path, *, write: bool, connection: Connection) -> A
 
 def _run(
     source: str | Path, now: datetime | None, workflow: Workflow | None, connection: Connection, *, write: bool,
-    on_read: OnRead | None = None,
+    on_read: OnRead | None = None, form: intake.FormSource | None = None,
 ) -> SyncResult:
     wf = workflow or load_workflow()
+    names = [wf.sheets.register_, wf.sheets.history, *([form.sheet] if form and form.sheet else [])]
+    flag = True if is_google(source) else intake.FILE_FLAG
     moment = _moment(now, wf)
     moved: tuple[int, ...] = ()
     unsettled: tuple[Batch, Sheet] | None = None  # a write that failed after it may have landed
@@ -245,7 +248,7 @@ def _run(
         # reads and plans afresh, so what landed is not written twice.
         for attempt in retrying(sleep=connection.sleep):
             with attempt:
-                sheets = book.read([wf.sheets.register_, wf.sheets.history])
+                sheets = book.read(names)
                 if on_read is not None:
                     on_read(book.digest)
                     on_read = None  # once: a retry plans whatever it reads
@@ -256,11 +259,13 @@ def _run(
                     # It did land, perhaps in rows people moved meanwhile: put that right first.
                     batch, before = unsettled
                     moved = _settle(book, batch, before, {before.name: sheets[before.name]}, layout, wf)
-                    sheets = book.read([wf.sheets.register_, wf.sheets.history])
+                    sheets = book.read(names)
                     layout, rows = read_register(sheets, wf)
                 unsettled = None
                 history = read_history(sheets, wf)
-                planned = plan(rows, history, moment, wf)
+                taken = intake.take(form.responses(sheets, wf.tz) if form else [], sheets[wf.sheets.register_],
+                                    history, wf, flag=flag)
+                planned = intake.merged(plan([*rows, *taken.rows], history, moment, wf), taken, moment, wf)
                 if write and planned.changed:
                     headed = bool(sheets.get(wf.sheets.history) and sheets[wf.sheets.history].rows)
                     batch = to_batch(planned, layout, wf, recap(planned, [*history, *planned.history], wf),
@@ -273,7 +278,7 @@ def _run(
                     moved += _settle(book, batch, sheets[wf.sheets.register_], after, layout, wf)
         digest = None if planned.changed else book.digest
     return SyncResult(str(source), wf, planned, moment, dry_run=not write, moved=moved, digest=digest,
-                      history=tuple(history))
+                      history=tuple(history), taken=taken)
 
 
 def _landed(batch: Batch, sheets: Mapping[str, Sheet], wf: Workflow) -> bool:

@@ -1,0 +1,209 @@
+"""Hand-over with a form: each response becomes one handed-over register row, exactly once,
+on a Google Sheet (the emulator) and on an Excel register with a folder of .csv exports."""
+
+from datetime import date, datetime
+import pytest
+from emulator import DEFAULT_EMAIL
+from files import new_register, read_rows
+from registers import register_rows
+from support import NARRATIVE, WORKFLOW
+
+from sheetflow import api, cells
+from sheetflow.history_headers import HISTORY_HEADERS
+from sheetflow.intake import TAKEN, FormSource
+
+FORM = "Tanggapan Formulir 1"
+SYNCED = datetime(2024, 7, 3, 10, 0, tzinfo=WORKFLOW.tz)
+LINKS = ", ".join(f"https://drive.google.com/open?id=foto{n}" for n in range(1, 7))
+QUESTIONS = ["Stempel waktu", "Tanggal Kegiatan", "Nama Kegiatan", "Tim Pelaksana", "Jenis Dokumentasi",
+             "Tautan Dokumentasi", "Narasi Berita", "Caption"]
+CODE = HISTORY_HEADERS.index("Kode")
+
+
+def response(submitted: datetime, name: str = "Rapat koordinasi kalurahan", **changes) -> list:
+    answers = {"Tanggal Kegiatan": date(2024, 7, 3), "Nama Kegiatan": name, "Tim Pelaksana": "Seksi Pemerintahan",
+               "Jenis Dokumentasi": "Foto", "Tautan Dokumentasi": LINKS, "Narasi Berita": NARRATIVE,
+               "Caption": "Rapat koordinasi bersama sebelas kalurahan.", **changes}
+    return [submitted, *(answers[q] for q in QUESTIONS[1:])]
+
+
+FIRST = response(datetime(2024, 7, 3, 9, 15, 2), "Rapat koordinasi kalurahan")
+SECOND = response(datetime(2024, 7, 3, 9, 40, 0), "Bakti sosial")
+
+
+class FormSheet:
+    """A register on the emulator with a linked form's responses sheet."""
+
+    def __init__(self, emulator, connection, *responses):
+        self.emulator = emulator
+        self.connection = connection
+        self.id = emulator.create_spreadsheet(
+            "Register", {WORKFLOW.sheets.register_: register_rows(()), WORKFLOW.sheets.history: [list(HISTORY_HEADERS)],
+                         WORKFLOW.sheets.recap: [], FORM: [QUESTIONS, *responses]},
+            shared_with=[DEFAULT_EMAIL], locale="id_ID", time_zone=WORKFLOW.timezone)
+
+    def sync(self, now=SYNCED):
+        return api.sync_register(f"gsheet:{self.id}", now=now, connection=self.connection, form=FormSource(FORM))
+
+    def submit(self, answers):
+        row = len(self.emulator.grid(self.id, FORM)) + 1
+        for column, value in enumerate(answers):
+            typed = value.strftime("%d/%m/%Y %H:%M:%S") if isinstance(value, datetime) else \
+                value.strftime("%d/%m/%Y") if isinstance(value, date) else value
+            self.emulator.type(self.id, FORM, f"{chr(65 + column)}{row}", typed)
+
+    def rows(self):
+        grid = self.emulator.grid(self.id, WORKFLOW.sheets.register_)
+        keys = [{c.header: c.key for c in WORKFLOW.columns}.get(h) for h in grid[0]]
+        return [dict(zip(keys, row, strict=False)) for row in grid[1:] if any(v not in (None, "") for v in row)]
+
+    def taken(self):
+        return [row for row in self.emulator.grid(self.id, WORKFLOW.sheets.history)[1:] if row[CODE] == TAKEN]
+
+
+@pytest.fixture
+def connection(emulator, service_key):
+    return api.Connection(credentials=service_key, session=emulator.session, sleep=lambda seconds: None)
+
+
+@pytest.fixture
+def form_sheet(emulator, connection):
+    return lambda *responses: FormSheet(emulator, connection, *responses)
+
+
+# ---------------------------------------------------------------- Google Form
+def test_a_response_becomes_a_handed_over_row(form_sheet):
+    register = form_sheet(FIRST)
+    result = register.sync()
+    [row] = register.rows()
+    assert row["status"] == "Menunggu Pemeriksaan"
+    assert row["activity_name"] == "Rapat koordinasi kalurahan"
+    assert row["handover"] is True
+    assert cells.parse_datetime(row["handed_over_at"]) == datetime(2024, 7, 3, 9, 15, 2)
+    assert cells.parse_date(row["activity_date"]) == date(2024, 7, 3)
+    assert row["documentation_links"].split("\n") == LINKS.split(", ")
+    assert row["documentation_count"] == 6
+    assert [e.code for e in result.plan.history][:3] == [TAKEN, "create", "hand-over"]
+
+
+def test_a_response_is_taken_once_across_two_syncs_and_the_second_sync_is_a_no_op(form_sheet):
+    register = form_sheet(FIRST)
+    register.sync()
+    again = register.sync()
+    assert len(register.rows()) == 1
+    assert len(register.taken()) == 1
+    assert not again.plan.changed
+
+
+def test_a_response_that_breaks_a_step_one_rule_still_becomes_a_row_that_says_why(form_sheet):
+    register = form_sheet(response(datetime(2024, 7, 3, 9, 15), Caption="x" * 230))
+    register.sync()
+    [row] = register.rows()
+    assert row["status"] == "Perlu Perbaikan"
+    assert "Caption" in row["notes"]
+
+
+def test_a_response_no_question_of_which_is_a_column_is_reported_and_not_lost(emulator, connection):
+    register = FormSheet(emulator, connection)
+    emulator.type(register.id, FORM, "I1", "Pertanyaan lain")
+    emulator.type(register.id, FORM, "A2", "03/07/2024 09:15:00")
+    emulator.type(register.id, FORM, "I2", "jawaban")
+    for column in "BCDEFGH":
+        emulator.type(register.id, FORM, f"{column}1", f"Judul {column}")
+    result = register.sync()
+    assert register.rows() == []
+    assert [f.code for f in result.taken.findings] == ["form-unmapped"]
+    assert "baris 2" in result.taken.findings[0].message("id")
+
+
+@pytest.mark.parametrize("change", ["sorted", "deleted", "filtered"])
+def test_a_response_is_taken_once_after_the_responses_sheet_is_changed(form_sheet, emulator, change):
+    register = form_sheet(FIRST)
+    register.sync()
+    register.submit(SECOND)
+    if change == "sorted":
+        emulator.sort_rows(register.id, FORM, 0, descending=True)
+    elif change == "deleted":
+        emulator.delete_rows(register.id, FORM, 2)
+    else:
+        emulator.edit(register.id, FORM, "setBasicFilter", lambda s: {"filter": {
+            "range": {"sheetId": s.id}, "criteria": {"2": {"hiddenValues": ["Rapat koordinasi kalurahan"]}}}})
+    register.sync()
+    assert sorted(r["activity_name"] for r in register.rows()) == ["Bakti sosial", "Rapat koordinasi kalurahan"]
+    assert len(register.taken()) == 2
+    assert not register.sync().plan.changed
+
+
+def test_two_identical_responses_are_two_rows(form_sheet):
+    register = form_sheet(FIRST, FIRST)
+    register.sync()
+    assert len(register.rows()) == 2
+    assert not register.sync().plan.changed
+
+
+def test_a_check_takes_nothing(form_sheet):
+    register = form_sheet(FIRST)
+    api.check_register(f"gsheet:{register.id}", now=SYNCED, connection=register.connection, form=FormSource(FORM))
+    assert register.rows() == []
+
+
+# ---------------------------------------------------------------- .csv exports for an Excel register
+MS_FORMS = (
+    "ID,Start time,Completion time,Email,Name,Tanggal Kegiatan,Nama Kegiatan,Tim Pelaksana,Jenis Dokumentasi,"
+    "Jumlah Dokumentasi,Tautan Dokumentasi,Narasi Berita,Caption\r\n"
+    f'1,7/3/2024 9:10:11,7/3/2024 9:15:02,anonymous,,03/07/2024,Rapat koordinasi kalurahan,Seksi Pemerintahan,'
+    f'Foto,6,https://drive.google.com/drive/folders/abc,"{NARRATIVE}",Rapat koordinasi.\r\n'
+)
+KOBO = (
+    '"start";"end";"Tanggal Kegiatan";"Nama Kegiatan";"Tim Pelaksana";"Jenis Dokumentasi";"Jumlah Dokumentasi";'
+    '"Tautan Dokumentasi";"Narasi Berita";"Caption";"_id";"_uuid";"_submission_time";"_index"\n'
+    '"2024-07-03T09:10:00.000+07:00";"2024-07-03T09:15:02.000+07:00";"2024-07-03";"Rapat koordinasi kalurahan";'
+    f'"Seksi Pemerintahan";"Foto";"6";"https://drive.google.com/drive/folders/abc";"{NARRATIVE}";'
+    '"Rapat koordinasi.";"101";"0a1b";"2024-07-03T02:15:05";"1"\n'
+)
+
+
+@pytest.mark.parametrize(("name", "content", "encoding"), [
+    ("microsoft-forms.csv", MS_FORMS, "utf-8-sig"),
+    ("kobotoolbox.csv", KOBO, "utf-8"),
+])
+def test_a_csv_export_becomes_a_handed_over_row_once(tmp_path, name, content, encoding):
+    path = new_register(tmp_path)
+    folder = tmp_path / "masuk"
+    folder.mkdir()
+    (folder / name).write_text(content, encoding=encoding)
+    form = FormSource(folder=folder)
+    api.sync_register(path, now=SYNCED, form=form)
+    [row] = [r for r in read_rows(path) if r.get("activity_name")]
+    assert row["status"] == "Menunggu Pemeriksaan"
+    assert row["handover"] == "Ya"
+    assert cells.parse_datetime(row["handed_over_at"]) == datetime(2024, 7, 3, 9, 15, 2)
+    assert not api.sync_register(path, now=SYNCED, form=form).plan.changed
+
+
+def test_a_later_export_repeating_earlier_responses_takes_only_the_new_ones(tmp_path):
+    path = new_register(tmp_path)
+    folder = tmp_path / "masuk"
+    folder.mkdir()
+    (folder / "export-1.csv").write_text(MS_FORMS, encoding="utf-8-sig")
+    form = FormSource(folder=folder)
+    api.sync_register(path, now=SYNCED, form=form)
+    later = MS_FORMS + MS_FORMS.splitlines()[1].replace("1,7/3/2024 9:10:11,7/3/2024 9:15:02", "2,7/3/2024 10:01:00,"
+                                                        "7/3/2024 10:05:00").replace("Rapat koordinasi kalurahan",
+                                                                                     "Bakti sosial") + "\r\n"
+    (folder / "export-2.csv").write_text(later, encoding="utf-8-sig")
+    (folder / "export-1.csv").unlink()
+    api.sync_register(path, now=SYNCED, form=form)
+    names = sorted(r["activity_name"] for r in read_rows(path) if r.get("activity_name"))
+    assert names == ["Bakti sosial", "Rapat koordinasi kalurahan"]
+
+
+def test_a_csv_export_is_never_moved_or_deleted(tmp_path):
+    path = new_register(tmp_path)
+    folder = tmp_path / "masuk"
+    folder.mkdir()
+    export = folder / "microsoft-forms.csv"
+    export.write_bytes(MS_FORMS.encode("utf-8-sig"))
+    api.sync_register(path, now=SYNCED, form=FormSource(folder=folder))
+    assert [p.name for p in folder.iterdir()] == ["microsoft-forms.csv"]
+    assert export.read_bytes() == MS_FORMS.encode("utf-8-sig")
