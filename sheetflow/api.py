@@ -8,7 +8,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -270,6 +270,7 @@ def _run(
                     headed = bool(sheets.get(wf.sheets.history) and sheets[wf.sheets.history].rows)
                     batch = to_batch(planned, layout, wf, recap(planned, [*history, *planned.history], wf),
                                      history_headed=headed, chain_tail=history[-1].chain if history else "")
+                    batch = replace(batch, claims=taken.claims)
                     try:
                         after = book.apply(batch)
                     except RegisterBusy:

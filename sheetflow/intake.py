@@ -84,6 +84,7 @@ class Taken:
     rows: tuple[RegisterRow, ...]  # new register rows, below the last one
     responses: Mapping[int, Response]  # register row -> the response it came from
     findings: tuple[Finding, ...] = ()  # responses that could not be taken
+    claims: tuple[int, ...] = ()  # one per response taken: the same for any sync that takes it (table.Batch)
 
     @property
     def empty(self) -> bool:
@@ -273,6 +274,7 @@ def take(
     rows: list[RegisterRow] = []
     taken: dict[int, Response] = {}
     findings: list[Finding] = []
+    claims: list[int] = []
     for response in responses:
         seen[response.identity] += 1
         if seen[response.identity] <= already[response.identity]:
@@ -289,7 +291,14 @@ def take(
         last += 1
         rows.append(RegisterRow(last, values))
         taken[last] = response
-    return Taken(tuple(rows), taken, tuple(findings))
+        claims.append(_claim(response.identity, seen[response.identity]))
+    return Taken(tuple(rows), taken, tuple(findings), tuple(claims))
+
+
+def _claim(identity: str, occurrence: int) -> int:
+    """A response's claim id: its identity and which copy of it this is (1, 2, ...)."""
+    digest = hashlib.sha256(f"{identity}#{occurrence}".encode()).digest()
+    return int.from_bytes(digest[:4]) % (2**31 - 1) + 1
 
 
 def merged(plan: Plan, taken: Taken, now: datetime, workflow: Workflow) -> Plan:

@@ -207,3 +207,19 @@ def test_a_csv_export_is_never_moved_or_deleted(tmp_path):
     api.sync_register(path, now=SYNCED, form=FormSource(folder=folder))
     assert [p.name for p in folder.iterdir()] == ["microsoft-forms.csv"]
     assert export.read_bytes() == MS_FORMS.encode("utf-8-sig")
+
+
+def test_two_overlapping_syncs_take_a_response_once(form_sheet, emulator):
+    register = form_sheet(FIRST)
+
+    def other_sync_first(record, emu):
+        # Both runs have read; the other one writes first.
+        if record["kind"] == "write" and not getattr(other_sync_first, "done", False):
+            other_sync_first.done = True
+            register.sync()
+
+    emulator.on_request(other_sync_first)
+    register.sync()
+    assert len(register.rows()) == 1
+    assert len(register.taken()) == 1
+    assert not register.sync().plan.changed
