@@ -3,12 +3,16 @@ on a Google Sheet (the emulator) and on an Excel register with a folder of .csv 
 
 from datetime import date, datetime
 import pytest
+from click.testing import CliRunner
 from emulator import DEFAULT_EMAIL
 from files import new_register, read_rows
 from registers import register_rows
 from support import NARRATIVE, WORKFLOW
 
 from sheetflow import api, cells
+from sheetflow.cli import cli
+from sheetflow.config import load_config
+from sheetflow.fleet import sync_all
 from sheetflow.history_headers import HISTORY_HEADERS
 from sheetflow.intake import TAKEN, FormSource
 
@@ -223,3 +227,28 @@ def test_two_overlapping_syncs_take_a_response_once(form_sheet, emulator):
     assert len(register.rows()) == 1
     assert len(register.taken()) == 1
     assert not register.sync().plan.changed
+
+
+# ---------------------------------------------------------------- from sheetflow.toml
+def test_a_csv_dropped_in_the_configured_folder_is_taken_by_the_scheduled_sync(tmp_path):
+    path = new_register(tmp_path, name="ponjong.xlsx")
+    config = tmp_path / "sheetflow.toml"
+    config.write_text('[[registers]]\nname = "ponjong"\nsource = "ponjong.xlsx"\nform_folder = "masuk"\n',
+                      encoding="utf-8")
+    (tmp_path / "masuk").mkdir()
+    runner = CliRunner()
+    assert runner.invoke(cli, ["sync", "--config", str(config), "--now", "2024-07-03T10:00"]).exit_code == 0
+    # Nothing changed, so the next run could be replayed from the memo; a new export must still be taken.
+    (tmp_path / "masuk" / "export.csv").write_bytes(MS_FORMS.encode("utf-8-sig"))
+    assert runner.invoke(cli, ["sync", "--config", str(config), "--now", "2024-07-03T10:05"]).exit_code == 0
+    assert [r["activity_name"] for r in read_rows(path) if r.get("activity_name")] == ["Rapat koordinasi kalurahan"]
+
+
+def test_the_configured_responses_sheet_of_a_google_register_is_taken(form_sheet, emulator, service_key, tmp_path):
+    register = form_sheet(FIRST)
+    config = tmp_path / "sheetflow.toml"
+    config.write_text(f'[[registers]]\nname = "ponjong"\nsource = "gsheet:{register.id}"\nform_sheet = "{FORM}"\n'
+                      f'[google]\ncredentials = "{service_key}"\n', encoding="utf-8")
+    [outcome] = sync_all(load_config(config), now=SYNCED, session=emulator.session, sleep=lambda s: None).outcomes
+    assert outcome.ok
+    assert [r["activity_name"] for r in register.rows()] == ["Rapat koordinasi kalurahan"]
