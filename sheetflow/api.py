@@ -130,6 +130,43 @@ def setup_register(
     return len(changes)
 
 
+@dataclass(frozen=True)
+class FormCoverage:
+    sheet: str | None  # the responses sheet found, None when the spreadsheet has none
+    missing: tuple[str, ...]  # submission columns no question fills
+
+    def message(self, lang: str) -> str:
+        from .messages import render
+
+        if self.sheet is None:
+            return render("setup-form-none", lang)
+        if self.missing:
+            return render("setup-form-missing", lang, sheet=self.sheet, missing=", ".join(self.missing))
+        return render("setup-form-covered", lang, sheet=self.sheet)
+
+
+def form_coverage(
+    source: str, *, sheet: str | None = None, workflow: Workflow | None = None, connection: Connection | None = None,
+) -> FormCoverage:
+    """Whether a linked form's questions (its responses sheet's row 1) cover the submission
+    columns; ``sheet`` names the responses sheet, else it is found by a linked form's name."""
+    if not is_google(source):
+        raise SheetflowError(f"Pemeriksaan formulir untuk Google Sheet (gsheet:ID), bukan {source}.")
+    from .gsheets.backend import open_spreadsheet
+
+    wf = workflow or load_workflow()
+    connection = connection or Connection()
+    with open_spreadsheet(source, write=False, credentials=connection.credentials, session=connection.session,
+                          sleep=connection.sleep) as book:
+        titles = [s["properties"]["title"] for s in book.metadata.get("sheets", [])]
+        found = sheet if sheet in titles else next((t for t in titles if t in intake.RESPONSE_SHEETS), None)
+        if found is None:
+            return FormCoverage(None, ())
+        responses = book.read([found]).get(found)
+    questions = responses.rows[0] if responses and responses.rows else ()
+    return FormCoverage(found, tuple(intake.coverage(questions, wf)))
+
+
 def report_register(
     source: str | Path, *, now: datetime | None = None, workflow: Workflow | None = None,
     connection: Connection | None = None,

@@ -252,3 +252,29 @@ def test_the_configured_responses_sheet_of_a_google_register_is_taken(form_sheet
     [outcome] = sync_all(load_config(config), now=SYNCED, session=emulator.session, sleep=lambda s: None).outcomes
     assert outcome.ok
     assert [r["activity_name"] for r in register.rows()] == ["Rapat koordinasi kalurahan"]
+
+
+# ---------------------------------------------------------------- setup looks at the form
+def test_setup_reports_the_submission_columns_the_form_has_no_question_for(form_sheet, emulator):
+    register = form_sheet()
+    for column in "BE":  # Tanggal Kegiatan and Jenis Dokumentasi asked under other titles
+        emulator.type(register.id, FORM, f"{column}1", f"Pertanyaan {column}")
+    coverage = api.form_coverage(f"gsheet:{register.id}", connection=register.connection)
+    assert coverage.missing == ("Tanggal Kegiatan", "Jenis Dokumentasi")
+    assert coverage.message("id") == (
+        "Formulir (Tanggapan Formulir 1): belum ada pertanyaan untuk Tanggal Kegiatan, Jenis Dokumentasi. "
+        "Tambahkan pertanyaan yang judulnya persis judul kolom itu.")
+
+
+def test_setup_says_a_form_whose_questions_cover_the_columns_is_complete(form_sheet):
+    register = form_sheet()
+    coverage = api.form_coverage(f"gsheet:{register.id}", connection=register.connection)
+    # The file-upload question gives Jumlah Dokumentasi by counting its files.
+    assert (coverage.sheet, coverage.missing) == (FORM, ())
+
+
+def test_setup_says_when_no_form_is_linked(google_register, cli_on_emulator, service_key):
+    register = google_register()
+    result = CliRunner().invoke(cli, ["setup", register.source, "--credentials", str(service_key)])
+    assert result.exit_code == 0, result.output
+    assert "Belum ada sheet tanggapan formulir" in result.output
