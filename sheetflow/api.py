@@ -139,10 +139,10 @@ class FormCoverage:
         from .messages import render
 
         if self.sheet is None:
-            return render("setup-form-none", lang)
+            return render("out-form-none", lang)
         if self.missing:
-            return render("setup-form-missing", lang, sheet=self.sheet, missing=", ".join(self.missing))
-        return render("setup-form-covered", lang, sheet=self.sheet)
+            return render("out-form-missing", lang, sheet=self.sheet, missing=", ".join(self.missing))
+        return render("out-form-covered", lang, sheet=self.sheet)
 
 
 def form_coverage(

@@ -193,16 +193,16 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "id": "{rows} tanggapan formulir diambil menjadi baris baru register.",
         "en": "{rows} form responses were taken as new register rows.",
     },
-    "setup-form-covered": {
+    "out-form-covered": {
         "id": "Formulir ({sheet}): setiap kolom pengajuan ada pertanyaannya.",
         "en": "Form ({sheet}): every submission column has its question.",
     },
-    "setup-form-missing": {
+    "out-form-missing": {
         "id": "Formulir ({sheet}): belum ada pertanyaan untuk {missing}. Tambahkan pertanyaan yang judulnya persis "
               "judul kolom itu.",
         "en": "Form ({sheet}): no question for {missing}. Add questions titled exactly as those headers.",
     },
-    "setup-form-none": {
+    "out-form-none": {
         "id": "Belum ada sheet tanggapan formulir (Form Responses 1 atau Tanggapan Formulir 1). Bila serah terima "
               "memakai Google Form, tautkan formulirnya: Tanggapan → Tautkan ke Spreadsheet.",
         "en": "No form responses sheet yet (Form Responses 1 or Tanggapan Formulir 1). If hand-overs use a Google "
