@@ -308,6 +308,8 @@ def _run(
                     batch = to_batch(planned, layout, wf, recap(planned, [*history, *planned.history], wf),
                                      history_headed=headed, chain_tail=history[-1].chain if history else "")
                     batch = replace(batch, claims=taken.claims)
+                    if is_google(source):
+                        batch = intake.appended(batch, taken, layout.positions, wf)
                     try:
                         after = book.apply(batch)
                     except RegisterBusy:

@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo
 from . import cells, messages
 from .findings import Finding, Severity
 from .sync import CellChange, HistoryEntry, Plan, RegisterRow
-from .table import Cell, Sheet, Values
+from .table import Batch, Cell, Sheet, Values
 from .workflow import Column, ColumnType, Workflow, fold
 
 # The responses sheet a linked Google Form makes, in English and Indonesian.
@@ -250,11 +250,12 @@ def _drive_links(answer: Cell) -> list[str]:
 
 
 def _cell(answer: Cell, column: Column) -> Cell:
-    """An answer as the register cell should hold it: a date question's serial number as a
-    date, a number as a whole number; anything else as answered, for the rules to judge."""
-    if column.type is ColumnType.DATE and isinstance(answer, int | float) and not isinstance(answer, bool):
+    """An answer as the register cell should hold it: a date question's answer (a serial
+    number, or a date) as the date written day first, as staff type it; a number as a
+    whole number; anything else as answered, for the rules to judge."""
+    if column.type is ColumnType.DATE and isinstance(answer, int | float | date) and not isinstance(answer, bool):
         parsed = cells.parse_date(answer)
-        return parsed if isinstance(parsed, date) else answer
+        return parsed.strftime("%d/%m/%Y") if isinstance(parsed, date) else answer
     if column.type is ColumnType.WHOLE and isinstance(answer, float) and answer.is_integer():
         return int(answer)
     return answer
@@ -320,6 +321,27 @@ def merged(plan: Plan, taken: Taken, now: datetime, workflow: Workflow) -> Plan:
             outcome = replace(outcome, changes=changes, history=(record, *outcome.history))
         outcomes.append(outcome)
     return Plan(tuple(outcomes))
+
+
+def appended(batch: Batch, taken: Taken, positions: Mapping[str, int], workflow: Workflow) -> Batch:
+    """The batch with the taken responses' rows appended to the register rather than
+    written at the rows planned for them. For a Google Sheet, where people may insert,
+    delete or sort rows while sync writes: Google appends after whatever is the last row
+    when the write lands, so a new row never lands on a row that moved there (and the
+    placement check, which identifies rows by the people's columns, sees only rows that
+    were read)."""
+    if not taken.rows:
+        return batch
+    sheet = workflow.sheets.register_
+    new = {row.number for row in taken.rows}
+    kept = tuple(w for w in batch.writes if not (w.sheet == sheet and w.row in new))
+    width = max(positions.values())
+    rows: dict[int, list[Cell]] = {number: [None] * width for number in sorted(new)}
+    for w in batch.writes:
+        if w.sheet == sheet and w.row in new:
+            rows[w.row][w.column - 1] = w.value
+    appends = {sheet: tuple(tuple(values) for values in rows.values()), **batch.appends}
+    return replace(batch, writes=kept, appends=appends)
 
 
 def _shown(moment: datetime | None) -> str:

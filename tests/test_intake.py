@@ -278,3 +278,28 @@ def test_setup_says_when_no_form_is_linked(google_register, cli_on_emulator, ser
     result = CliRunner().invoke(cli, ["setup", register.source, "--credentials", str(service_key)])
     assert result.exit_code == 0, result.output
     assert "Belum ada sheet tanggapan formulir" in result.output
+
+
+@pytest.mark.parametrize("move", ["insert", "delete", "sort"])
+def test_a_response_row_lands_below_the_rows_people_moved_while_sync_wrote(form_sheet, emulator, move):
+    register = form_sheet(FIRST)
+    emulator.type(register.id, WORKFLOW.sheets.register_, "C2", "Baris ketik")
+    register.sync()
+    register.submit(SECOND)
+
+    def people_move_rows(record, emu):
+        if record["kind"] == "write" and not getattr(people_move_rows, "done", False):
+            people_move_rows.done = True
+            if move == "insert":
+                emu.insert_rows(register.id, WORKFLOW.sheets.register_, 2)
+            elif move == "delete":
+                emu.delete_rows(register.id, WORKFLOW.sheets.register_, 2)
+            else:
+                emu.sort_rows(register.id, WORKFLOW.sheets.register_, 2, descending=True)
+
+    emulator.on_request(people_move_rows)
+    register.sync()
+    names = sorted(r["activity_name"] for r in register.rows())
+    expected = ["Bakti sosial", "Rapat koordinasi kalurahan"] + ([] if move == "delete" else ["Baris ketik"])
+    assert names == sorted(expected)
+    assert len(register.taken()) == 2
