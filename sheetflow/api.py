@@ -300,8 +300,8 @@ def _run(
                     layout, rows = read_register(sheets, wf)
                 unsettled = None
                 history = read_history(sheets, wf)
-                taken = intake.take(form.responses(sheets, wf.tz) if form else [], sheets[wf.sheets.register_],
-                                    history, wf, flag=flag)
+                responses, unread = form.responses(sheets, wf.tz) if form else ([], [])
+                taken = intake.take(responses, sheets[wf.sheets.register_], history, wf, flag=flag, unread=unread)
                 planned = intake.merged(plan([*rows, *taken.rows], history, moment, wf), taken, moment, wf)
                 if write and planned.changed:
                     headed = bool(sheets.get(wf.sheets.history) and sheets[wf.sheets.history].rows)

@@ -40,6 +40,7 @@ from .workflow import Column, ColumnType, Workflow, fold
 RESPONSE_SHEETS = ("Form Responses 1", "Tanggapan Formulir 1")
 TAKEN = "form-taken"  # the history code of a response taken into the register
 UNMAPPED = "form-unmapped"
+UNREADABLE = "form-file-unreadable"
 # A set hand-over cell in a file: the first choice of the template's Serahkan dropdown.
 FILE_FLAG = "Ya"
 # When the response was submitted: Google Forms (en, id), Microsoft Forms (en, id), KoboToolbox.
@@ -65,9 +66,13 @@ class FormSource:
     sheet: str | None = None
     folder: Path | None = None
 
-    def responses(self, sheets: Mapping[str, Sheet], tz: ZoneInfo) -> list[Response]:
+    def responses(self, sheets: Mapping[str, Sheet], tz: ZoneInfo) -> tuple[list[Response], list[Finding]]:
+        """The responses, and findings for files that cannot be read now."""
         found = sheet_responses(sheets[self.sheet], tz) if self.sheet and self.sheet in sheets else []
-        return found + (folder_responses(self.folder, tz) if self.folder else [])
+        if self.folder is None:
+            return found, []
+        exported, unread = folder_responses(self.folder, tz)
+        return found + exported, unread
 
 
 @dataclass(frozen=True)
@@ -114,16 +119,29 @@ def csv_responses(path: Path, tz: ZoneInfo) -> list[Response]:
     return _responses(path.name, rows, tz, month_first=month_first)
 
 
-def folder_responses(folder: Path, tz: ZoneInfo) -> list[Response]:
-    """Every ``.csv`` in ``folder`` (not its subfolders), in name order. Files are only
-    read: an export may be replaced by a later one, which repeats what was taken."""
-    if not folder.is_dir():
-        return []
+def folder_responses(folder: Path, tz: ZoneInfo) -> tuple[list[Response], list[Finding]]:
+    """Every ``.csv`` in ``folder`` (not its subfolders), in name order, and a finding per
+    file that cannot be read now (open in Excel on Windows, no permission, not text): its
+    responses wait for a later run. Files are only read: an export may be replaced by a
+    later one, which repeats what was taken."""
     found: list[Response] = []
-    for path in sorted(folder.iterdir()):
+    unread: list[Finding] = []
+    try:
+        paths = sorted(folder.iterdir())
+    except OSError as exc:
+        return [], [_unreadable(str(folder), exc)]
+    for path in paths:
         if path.suffix.lower() == ".csv" and path.is_file() and not path.name.startswith((".", "~$")):
-            found += csv_responses(path, tz)
-    return found
+            try:
+                found += csv_responses(path, tz)
+            except (OSError, csv.Error) as exc:
+                unread.append(_unreadable(path.name, exc))
+    return found, unread
+
+
+def _unreadable(name: str, exc: Exception) -> Finding:
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return Finding(UNREADABLE, 0, name, Severity.ERROR, None, {"source": name, "reason": reason})
 
 
 def _responses(source: str, rows: Sequence[Values], tz: ZoneInfo, *, month_first: bool) -> list[Response]:
@@ -213,9 +231,12 @@ class _Form:
 
     def __init__(self, workflow: Workflow):
         self.workflow = workflow
-        handing = next(t for t in workflow.transitions if t.handover and any(w.startswith("set:") for w in t.when))
-        self.flag = next(w.split(":", 1)[1] for w in handing.when if w.startswith("set:"))
-        self.stamp = handing.stamp[0] if handing.stamp else None
+        # The hand-over: the flag a `handover` transition waits for, and the first column it stamps.
+        handing = next((t for t in workflow.transitions if t.handover and any(w.startswith("set:") for w in t.when)),
+                       None)
+        self.flag = next((w.split(":", 1)[1] for w in handing.when if w.startswith("set:")), None) if handing \
+            else None
+        self.stamp = handing.stamp[0] if handing and handing.stamp else None
         self.columns = {fold(c.header): c for c in workflow.columns if not c.is_system and c.key != self.flag}
         submission = [c for c in workflow.columns if c.group is not None and c.group.value == "submission"]
         self.links = next((c for c in submission if c.type is ColumnType.URLS), None)
@@ -263,7 +284,7 @@ def _cell(answer: Cell, column: Column) -> Cell:
 
 def take(
     responses: Iterable[Response], register: Sheet, history: Sequence[HistoryEntry], workflow: Workflow, *,
-    flag: Cell = True,
+    flag: Cell = True, unread: Iterable[Finding] = (),
 ) -> Taken:
     """New register rows for the responses not yet taken, numbered from below the
     register's last row. ``flag`` is what a set hand-over cell holds (a ticked checkbox on
@@ -274,7 +295,7 @@ def take(
     last = len(register.rows)
     rows: list[RegisterRow] = []
     taken: dict[int, Response] = {}
-    findings: list[Finding] = []
+    findings: list[Finding] = list(unread)
     claims: list[int] = []
     for response in responses:
         seen[response.identity] += 1
@@ -286,7 +307,8 @@ def take(
                                     {"source": response.source, "row": response.row,
                                      "submitted": _shown(response.submitted)}))
             continue
-        values[form.flag] = flag
+        if form.flag:
+            values[form.flag] = flag
         if form.stamp and response.submitted:
             values[form.stamp] = response.submitted
         last += 1

@@ -189,6 +189,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "The form response in {source} row {row} (submitted {submitted}) cannot be taken: no question title "
               "is a register header. Give the questions the headers' titles; it is taken on the next sync.",
     },
+    "form-file-unreadable": {
+        "id": "Berkas formulir {source} tidak dapat dibaca sekarang ({reason}); tanggapannya diambil pada sync "
+              "berikutnya yang dapat membacanya.",
+        "en": "The form file {source} cannot be read now ({reason}); its responses are taken by the next sync "
+              "that can read it.",
+    },
     "out-form-taken": {
         "id": "{rows} tanggapan formulir diambil menjadi baris baru register.",
         "en": "{rows} form responses were taken as new register rows.",

@@ -303,3 +303,15 @@ def test_a_response_row_lands_below_the_rows_people_moved_while_sync_wrote(form_
     expected = ["Bakti sosial", "Rapat koordinasi kalurahan"] + ([] if move == "delete" else ["Baris ketik"])
     assert names == sorted(expected)
     assert len(register.taken()) == 2
+
+
+def test_an_export_that_cannot_be_read_is_a_finding_and_the_register_still_syncs(tmp_path):
+    path = new_register(tmp_path)
+    folder = tmp_path / "masuk"
+    folder.mkdir()
+    (folder / "rusak.csv").write_bytes(b"Stempel waktu,Nama Kegiatan\r\n\x00\x00,\x00\r\n")
+    (folder / "ekspor.csv").write_bytes(MS_FORMS.encode("utf-8-sig"))
+    result = api.sync_register(path, now=SYNCED, form=FormSource(folder=folder))
+    assert [f.code for f in result.taken.findings] == ["form-file-unreadable"]
+    assert "rusak.csv" in result.taken.findings[0].message("id")
+    assert [r["activity_name"] for r in read_rows(path) if r.get("activity_name")] == ["Rapat koordinasi kalurahan"]
