@@ -63,7 +63,7 @@ class SyncResult:
     moved: tuple[int, ...] = field(default=())  # rows people moved while sync wrote; repaired
     digest: str | None = None  # names the content planned from, when the plan changed nothing (see memo)
     history: tuple[HistoryEntry, ...] = field(default=(), repr=False)  # Riwayat as read, before this run's entries
-    taken: intake.Taken = field(default=intake.Taken((), {}), repr=False)  # form responses made rows (or not)
+    taken: intake.Taken = field(default_factory=lambda: intake.Taken((), {}), repr=False)  # form responses made rows
 
     @property
     def applied(self) -> bool:

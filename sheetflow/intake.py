@@ -41,6 +41,7 @@ RESPONSE_SHEETS = ("Form Responses 1", "Tanggapan Formulir 1")
 TAKEN = "form-taken"  # the history code of a response taken into the register
 UNMAPPED = "form-unmapped"
 UNREADABLE = "form-file-unreadable"
+SHEET_MISSING = "form-sheet-missing"
 # A set hand-over cell in a file: the first choice of the template's Serahkan dropdown.
 FILE_FLAG = "Ya"
 # When the response was submitted: Google Forms (en, id), Microsoft Forms (en, id), KoboToolbox.
@@ -51,6 +52,7 @@ MONTH_FIRST_HEADERS = ("completion time",)
 # KoboToolbox's own columns (_id, _uuid, _index, _status, ...): bookkeeping that a later
 # export may renumber or change, so no part of what a response is.
 TOOL_PREFIX = "_"
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 DRIVE_LINK = re.compile(r"^https://(drive|docs)\.google\.com/\S+$")
 DATE_TIME = re.compile(
     r"^(\d{1,4})[/.-](\d{1,2})[/.-](\d{1,4})[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:[.,]\d+)?\s*([AaPp][Mm])?"
@@ -67,12 +69,18 @@ class FormSource:
     folder: Path | None = None
 
     def responses(self, sheets: Mapping[str, Sheet], tz: ZoneInfo) -> tuple[list[Response], list[Finding]]:
-        """The responses, and findings for files that cannot be read now."""
-        found = sheet_responses(sheets[self.sheet], tz) if self.sheet and self.sheet in sheets else []
-        if self.folder is None:
-            return found, []
-        exported, unread = folder_responses(self.folder, tz)
-        return found + exported, unread
+        """The responses, and findings for a sheet or files that cannot be read now."""
+        found: list[Response] = []
+        unread: list[Finding] = []
+        if self.sheet and self.sheet in sheets:
+            found = sheet_responses(sheets[self.sheet], tz)
+        elif self.sheet:
+            unread.append(Finding(SHEET_MISSING, 0, self.sheet, Severity.ERROR, None, {"source": self.sheet}))
+        if self.folder is not None:
+            exported, failed = folder_responses(self.folder, tz)
+            found += exported
+            unread += failed
+        return found, unread
 
 
 @dataclass(frozen=True)
@@ -279,6 +287,9 @@ def _cell(answer: Cell, column: Column) -> Cell:
         return parsed.strftime("%d/%m/%Y") if isinstance(parsed, date) else answer
     if column.type is ColumnType.WHOLE and isinstance(answer, float) and answer.is_integer():
         return int(answer)
+    if isinstance(answer, str):
+        # Control characters (a NUL from a damaged export) no spreadsheet cell may hold.
+        return CONTROL.sub("", answer)
     return answer
 
 

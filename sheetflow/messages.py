@@ -195,6 +195,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "The form file {source} cannot be read now ({reason}); its responses are taken by the next sync "
               "that can read it.",
     },
+    "form-sheet-missing": {
+        "id": "Lembar tanggapan formulir '{source}' tidak ada di register; periksa form_sheet di sheetflow.toml "
+              "(nama lembar persis, misalnya Tanggapan Formulir 1) dan apakah formulirnya masih tertaut.",
+        "en": "The form responses sheet '{source}' is not in the register; check form_sheet in sheetflow.toml "
+              "(the sheet's exact name, such as Tanggapan Formulir 1) and that the form is still linked.",
+    },
     "out-form-taken": {
         "id": "{rows} tanggapan formulir diambil menjadi baris baru register.",
         "en": "{rows} form responses were taken as new register rows.",

@@ -309,9 +309,28 @@ def test_an_export_that_cannot_be_read_is_a_finding_and_the_register_still_syncs
     path = new_register(tmp_path)
     folder = tmp_path / "masuk"
     folder.mkdir()
-    (folder / "rusak.csv").write_bytes(b"Stempel waktu,Nama Kegiatan\r\n\x00\x00,\x00\r\n")
+    # A field longer than the csv reader takes (131,072 characters): not an export.
+    (folder / "rusak.csv").write_text('Stempel waktu,Nama Kegiatan\r\n1,"' + "x" * 200_000 + '"\r\n')
     (folder / "ekspor.csv").write_bytes(MS_FORMS.encode("utf-8-sig"))
     result = api.sync_register(path, now=SYNCED, form=FormSource(folder=folder))
     assert [f.code for f in result.taken.findings] == ["form-file-unreadable"]
     assert "rusak.csv" in result.taken.findings[0].message("id")
     assert [r["activity_name"] for r in read_rows(path) if r.get("activity_name")] == ["Rapat koordinasi kalurahan"]
+
+
+def test_a_configured_responses_sheet_that_is_not_there_is_a_finding(google_register):
+    register = google_register()
+    result = api.sync_register(register.source, now=SYNCED, connection=register.connection,
+                               form=FormSource("Form Responses 1"))
+    assert [f.code for f in result.taken.findings] == ["form-sheet-missing"]
+
+
+def test_control_characters_in_an_answer_are_dropped_and_the_row_is_written(tmp_path):
+    path = new_register(tmp_path)
+    folder = tmp_path / "masuk"
+    folder.mkdir()
+    (folder / "ekspor.csv").write_bytes(MS_FORMS.replace("Rapat koordinasi.", "Rapat\x00 koordinasi.\x07")
+                                        .encode("utf-8-sig"))
+    api.sync_register(path, now=SYNCED, form=FormSource(folder=folder))
+    [row] = [r for r in read_rows(path) if r.get("activity_name")]
+    assert row["caption"] == "Rapat koordinasi."
