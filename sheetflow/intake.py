@@ -99,10 +99,6 @@ class Taken:
     findings: tuple[Finding, ...] = ()  # responses that could not be taken
     claims: tuple[int, ...] = ()  # one per response taken: the same for any sync that takes it (table.Batch)
 
-    @property
-    def empty(self) -> bool:
-        return not self.rows and not self.findings
-
 
 def sheet_responses(sheet: Sheet, tz: ZoneInfo) -> list[Response]:
     """The responses of a responses sheet; a spreadsheet's own timestamps are in its zone."""
@@ -110,11 +106,12 @@ def sheet_responses(sheet: Sheet, tz: ZoneInfo) -> list[Response]:
 
 
 def csv_responses(path: Path, tz: ZoneInfo) -> list[Response]:
-    """The responses of one ``.csv`` export: UTF-8 with or without a byte-order mark (else
-    Windows-1252), separated by ``,``, ``;`` or tab (KoboToolbox uses ``;``)."""
+    """The responses of one ``.csv`` export: UTF-8 with or without a byte-order mark,
+    UTF-16 with one (Excel's "Unicode text"), else Windows-1252; separated by ``,``, ``;``
+    or tab (KoboToolbox uses ``;``)."""
     raw = path.read_bytes()
     try:
-        content = raw.decode("utf-8-sig")
+        content = raw.decode("utf-16") if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         content = raw.decode("cp1252", errors="replace")
     try:
@@ -238,7 +235,6 @@ class _Form:
     """Which register column each question fills, worked out once per workflow."""
 
     def __init__(self, workflow: Workflow):
-        self.workflow = workflow
         # The hand-over: the flag a `handover` transition waits for, and the first column it stamps.
         handing = next((t for t in workflow.transitions if t.handover and any(w.startswith("set:") for w in t.when)),
                        None)

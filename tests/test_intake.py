@@ -155,20 +155,22 @@ def test_a_check_takes_nothing(form_sheet):
 MS_FORMS = (
     "ID,Start time,Completion time,Email,Name,Tanggal Kegiatan,Nama Kegiatan,Tim Pelaksana,Jenis Dokumentasi,"
     "Jumlah Dokumentasi,Tautan Dokumentasi,Narasi Berita,Caption\r\n"
-    f'1,7/3/2024 9:10:11,7/3/2024 9:15:02,anonymous,,03/07/2024,Rapat koordinasi kalurahan,Seksi Pemerintahan,'
+    f'1,7/3/2024 9:10:11,7/3/2024 9:15:02,anonymous,,03/07/2024,Rapat koordinasi kalurahan,Seksi Pemerintahan – Ponjong,'
     f'Foto,6,https://drive.google.com/drive/folders/abc,"{NARRATIVE}",Rapat koordinasi.\r\n'
 )
 KOBO = (
     '"start";"end";"Tanggal Kegiatan";"Nama Kegiatan";"Tim Pelaksana";"Jenis Dokumentasi";"Jumlah Dokumentasi";'
     '"Tautan Dokumentasi";"Narasi Berita";"Caption";"_id";"_uuid";"_submission_time";"_index"\n'
     '"2024-07-03T09:10:00.000+07:00";"2024-07-03T09:15:02.000+07:00";"2024-07-03";"Rapat koordinasi kalurahan";'
-    f'"Seksi Pemerintahan";"Foto";"6";"https://drive.google.com/drive/folders/abc";"{NARRATIVE}";'
+    f'"Seksi Pemerintahan – Ponjong";"Foto";"6";"https://drive.google.com/drive/folders/abc";"{NARRATIVE}";'
     '"Rapat koordinasi.";"101";"0a1b";"2024-07-03T02:15:05";"1"\n'
 )
 
 
 @pytest.mark.parametrize(("name", "content", "encoding"), [
     ("microsoft-forms.csv", MS_FORMS, "utf-8-sig"),
+    ("microsoft-forms-ansi.csv", MS_FORMS, "cp1252"),
+    ("microsoft-forms-unicode.txt.csv", MS_FORMS.replace(",", "\t").replace('"', ""), "utf-16"),
     ("kobotoolbox.csv", KOBO, "utf-8"),
 ])
 def test_a_csv_export_becomes_a_handed_over_row_once(tmp_path, name, content, encoding):
@@ -181,6 +183,7 @@ def test_a_csv_export_becomes_a_handed_over_row_once(tmp_path, name, content, en
     [row] = [r for r in read_rows(path) if r.get("activity_name")]
     assert row["status"] == "Menunggu Pemeriksaan"
     assert row["handover"] == "Ya"
+    assert row["team_name"] == "Seksi Pemerintahan – Ponjong"
     assert cells.parse_datetime(row["handed_over_at"]) == datetime(2024, 7, 3, 9, 15, 2)
     assert not api.sync_register(path, now=SYNCED, form=form).plan.changed
 
