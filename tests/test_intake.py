@@ -354,3 +354,19 @@ def test_an_unchanged_register_with_a_form_costs_what_one_without_costs(form_she
     with_form, without = reads_of_a_run_with_nothing_to_do(f'form_sheet = "{FORM}"\n'), reads_of_a_run_with_nothing_to_do("")
     assert with_form == without
     assert with_form[1] == 0
+
+
+# ---------------------------------------------------------------- Google failing while a response is taken
+FAULTS = [(500, "read", 0, False), (503, "write", 0, False), (500, "write", None, True), (429, "write", None, True)]
+
+
+@pytest.mark.parametrize(("status", "kind", "at", "after_commit"), FAULTS,
+                         ids=[f"{s}-{k}-{'commit' if c else a}" for s, k, a, c in FAULTS])
+def test_a_response_is_taken_once_when_google_fails_at_any_request(form_sheet, emulator, status, kind, at,
+                                                                   after_commit):
+    register = form_sheet(FIRST, SECOND)
+    emulator.fail(status, kind=kind, at=at, after_commit=after_commit)
+    register.sync()
+    assert sorted(r["activity_name"] for r in register.rows()) == ["Bakti sosial", "Rapat koordinasi kalurahan"]
+    assert len(register.taken()) == 2
+    assert not register.sync().plan.changed

@@ -98,6 +98,6 @@ def test_intake_killed_at_any_moment_takes_every_response_once(tmp_path):
     figures.record("faults", tried=TRIALS, faults=TRIALS, survived=outcome["survived"], lost=outcome["lost"],
                    misplaced=outcome["misplaced"],
                    note=(f"kill -9 of a sync taking {RESPONSES} form responses from a .csv export "
-                         f"({duration:.1f} s), then a sync to the end: killed {outcome['before']} times before "
-                         f"its save, {outcome['after']} after; every response one row and one record"))
+                         f"({duration:.1f} s), then a sync to the end: {outcome['before']} kills left the register "
+                         f"as before, {outcome['after']} as after"))
     assert failures == []
