@@ -26,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = ["tests/test_reliability_input.py", "tests/test_reliability_structure.py",
-         "tests/test_reliability_faults.py", "tests/test_security.py"]
+         "tests/test_reliability_faults.py", "tests/test_security.py", "tests/test_reliability_intake.py"]
 AREAS = {
     "input": "Bad input (tests/corpus/cells.jsonl)",
     "structure": "Damaged structure",

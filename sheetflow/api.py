@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from . import cells, placement, resources
+from . import cells, intake, placement, resources
 from .collector import paused
 from .errors import RegisterBusy, SheetflowError
 from .gsheets.source import is_google
@@ -74,6 +74,7 @@ class SyncResult:
     moved: tuple[int, ...] = field(default=())  # rows people moved while sync wrote; repaired
     digest: str | None = None  # names the content planned from, when the plan changed nothing (see memo)
     history: tuple[HistoryEntry, ...] = field(default=(), repr=False)  # Riwayat as read, before this run's entries
+    taken: intake.Taken = field(default_factory=lambda: intake.Taken((), {}), repr=False)  # form responses made rows
 
     @property
     def applied(self) -> bool:
@@ -91,18 +92,18 @@ OnRead = Callable[[str], None]
 
 def check_register(
     source: str | Path, *, now: datetime | None = None, workflow: Workflow | None = None,
-    connection: Connection | None = None, on_read: OnRead | None = None,
+    connection: Connection | None = None, on_read: OnRead | None = None, form: intake.FormSource | None = None,
 ) -> SyncResult:
     """What sync would do, without writing anything."""
-    return _run(source, now, workflow, connection or Connection(), write=False, on_read=on_read)
+    return _run(source, now, workflow, connection or Connection(), write=False, on_read=on_read, form=form)
 
 
 def sync_register(
     source: str | Path, *, now: datetime | None = None, workflow: Workflow | None = None,
-    connection: Connection | None = None, on_read: OnRead | None = None,
+    connection: Connection | None = None, on_read: OnRead | None = None, form: intake.FormSource | None = None,
 ) -> SyncResult:
     """Validate every row, advance statuses, write notes, timestamps and history: one batch."""
-    return _run(source, now, workflow, connection or Connection(), write=True, on_read=on_read)
+    return _run(source, now, workflow, connection or Connection(), write=True, on_read=on_read, form=form)
 
 
 def init_register(path: str | Path) -> Path:
@@ -151,6 +152,43 @@ def setup_register(
                                  warning_only=warning_only)
         book.prepare(changes)
     return len(changes)
+
+
+@dataclass(frozen=True)
+class FormCoverage:
+    sheet: str | None  # the responses sheet found, None when the spreadsheet has none
+    missing: tuple[str, ...]  # submission columns no question fills
+
+    def message(self, lang: str) -> str:
+        from .messages import render
+
+        if self.sheet is None:
+            return render("out-form-none", lang)
+        if self.missing:
+            return render("out-form-missing", lang, sheet=self.sheet, missing=", ".join(self.missing))
+        return render("out-form-covered", lang, sheet=self.sheet)
+
+
+def form_coverage(
+    source: str, *, sheet: str | None = None, workflow: Workflow | None = None, connection: Connection | None = None,
+) -> FormCoverage:
+    """Whether a linked form's questions (its responses sheet's row 1) cover the submission
+    columns; ``sheet`` names the responses sheet, else it is found by a linked form's name."""
+    if not is_google(source):
+        raise SheetflowError(f"Pemeriksaan formulir untuk Google Sheet (gsheet:ID), bukan {source}.")
+    from .gsheets.backend import open_spreadsheet
+
+    wf = workflow or load_workflow()
+    connection = connection or Connection()
+    with open_spreadsheet(source, write=False, credentials=connection.credentials, session=connection.session,
+                          sleep=connection.sleep) as book:
+        titles = [s["properties"]["title"] for s in book.metadata.get("sheets", [])]
+        found = sheet if sheet in titles else next((t for t in titles if t in intake.RESPONSE_SHEETS), None)
+        if found is None:
+            return FormCoverage(None, ())
+        responses = book.read([found]).get(found)
+    questions = responses.rows[0] if responses and responses.rows else ()
+    return FormCoverage(found, tuple(intake.coverage(questions, wf)))
 
 
 def report_register(
@@ -265,9 +303,12 @@ def open_source(source: str | Path, *, write: bool, connection: Connection) -> A
 
 def _run(
     source: str | Path, now: datetime | None, workflow: Workflow | None, connection: Connection, *, write: bool,
-    on_read: OnRead | None = None,
+    on_read: OnRead | None = None, form: intake.FormSource | None = None,
 ) -> SyncResult:
     wf = workflow or load_workflow()
+    names = [wf.sheets.register_, wf.sheets.history, wf.sheets.recap,
+             *([form.sheet] if form and form.sheet else [])]
+    flag = True if is_google(source) else intake.FILE_FLAG
     moment = _moment(now, wf)
     moved: tuple[int, ...] = ()
     unsettled: tuple[Batch, Sheet] | None = None  # a write that failed after it may have landed
@@ -276,7 +317,7 @@ def _run(
         # reads and plans afresh, so what landed is not written twice.
         for attempt in retrying(sleep=connection.sleep):
             with attempt:
-                sheets = book.read([wf.sheets.register_, wf.sheets.history, wf.sheets.recap])
+                sheets = book.read(names)
                 if on_read is not None:
                     on_read(book.digest)
                     on_read = None  # once: a retry plans whatever it reads
@@ -287,18 +328,24 @@ def _run(
                     # It did land, perhaps in rows people moved meanwhile: put that right first.
                     batch, before = unsettled
                     moved = _settle(book, batch, before, {before.name: sheets[before.name]}, layout, wf)
-                    sheets = book.read([wf.sheets.register_, wf.sheets.history, wf.sheets.recap])
+                    sheets = book.read(names)
                     layout, rows = read_register(sheets, wf)
                 unsettled = None
                 history = read_history(sheets, wf)
                 refuse_lost_history(rows, history, wf)
-                planned = plan(rows, history.entries, moment, wf)
+                responses, unread = form.responses(sheets, wf.tz) if form else ([], [])
+                taken = intake.take(responses, sheets[wf.sheets.register_], history.entries, wf, flag=flag,
+                                    unread=unread)
+                planned = intake.merged(plan([*rows, *taken.rows], history.entries, moment, wf), taken, moment, wf)
                 local = moment.astimezone(wf.tz).replace(tzinfo=None, microsecond=0)
                 planned = replace(planned, log=seal_log(history, read_seal(sheets, wf), local, wf))
                 if write and planned.changed:
                     headed = bool(sheets.get(wf.sheets.history) and sheets[wf.sheets.history].rows)
                     batch = to_batch(planned, layout, wf, recap(planned, [*history.entries, *planned.history], wf),
                                      history_headed=headed, chain_tail=history.tail, history_count=len(history.raw))
+                    batch = replace(batch, claims=taken.claims)
+                    if is_google(source):
+                        batch = intake.appended(batch, taken, layout.positions, wf)
                     try:
                         after = book.apply(batch)
                     except RegisterBusy:
@@ -307,7 +354,7 @@ def _run(
                     moved += _settle(book, batch, sheets[wf.sheets.register_], after, layout, wf)
         digest = None if planned.changed else book.digest
     return SyncResult(str(source), wf, planned, moment, dry_run=not write, moved=moved, digest=digest,
-                      history=tuple(history.entries))
+                      history=tuple(history.entries), taken=taken)
 
 
 def _landed(batch: Batch, sheets: Mapping[str, Sheet], wf: Workflow) -> bool:

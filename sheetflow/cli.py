@@ -229,12 +229,13 @@ def sync(
 @_fail_cleanly
 def setup(source: str, admins: tuple[str, ...], warning_only: bool, credentials: str | None) -> None:
     """Prepare a Google Sheet (gsheet:ID or URL) like the template; safe to run again."""
-    from .api import Connection, setup_register
+    from .api import Connection, form_coverage, setup_register
 
     changes = setup_register(
         source, connection=Connection(credentials=credentials), admins=admins, warning_only=warning_only
     )
     click.echo(render("out-setup" if changes else "out-setup-nothing", "id", source=source, changes=changes))
+    click.echo(form_coverage(source, connection=Connection(credentials=credentials)).message("id"))
 
 
 def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:

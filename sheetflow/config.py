@@ -9,13 +9,16 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import SheetflowError
 from .notify.settings import NotifySettings
+
+if TYPE_CHECKING:
+    from .intake import FormSource
 
 DEFAULT_FILE = "sheetflow.toml"
 # Indonesia's three zones by their everyday names.
@@ -38,6 +41,10 @@ class RegisterSettings(_Model):
     language: Annotated[str, Field(pattern="^(id|en)$")] | None = None
     credentials: Path | None = None
     workflow: str = "sop-010-2024"
+    # Hand-overs by form (see intake): the responses sheet of a linked Google Form in the
+    # register's spreadsheet, and a folder of .csv exports (relative to this file).
+    form_sheet: str | None = Field(default=None, min_length=1)
+    form_folder: Path | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -88,6 +95,13 @@ class Config(_Model):
         from .gsheets.source import is_google
 
         return register.source if is_google(register.source) else str(self.folder / register.source)
+
+    def form(self, register: RegisterSettings) -> FormSource | None:
+        from .intake import FormSource
+
+        if register.form_sheet is None and register.form_folder is None:
+            return None
+        return FormSource(register.form_sheet, self.folder / register.form_folder if register.form_folder else None)
 
     def credentials(self, register: RegisterSettings) -> Path | None:
         chosen = register.credentials or self.google.credentials

@@ -51,6 +51,10 @@ class RegisterBusy(SheetflowError):
     exit_code = 75
 
 
+class WriteConflict(RegisterBusy):
+    """Another sync wrote what this write claimed first: read and plan again."""
+
+
 class CredentialsInvalid(SheetflowError):
     """The service-account key is missing, malformed or refused."""
 

@@ -99,9 +99,12 @@ def sync_all(
         try:
             workflow = load_workflow(register.workflow).adjusted(timezone=register.timezone,
                                                                  language=register.language)
-            done = recalled(source, write=not dry_run, now=moment, workflow=workflow.definition, form=form) or \
+            intake = config.form(register)
+            # New .csv exports leave the register file as it was: it is read, not recalled.
+            done = (None if intake and intake.folder else
+                    recalled(source, write=not dry_run, now=moment, workflow=workflow.definition, form=form)) or \
                 planned(source, write=not dry_run, now=now, moment=moment, workflow=workflow,
-                        definition=workflow.definition, form=form, connection=connection)
+                        definition=workflow.definition, form=form, connection=connection, intake=intake)
             if isinstance(done, Remembered):
                 outcome = Outcome(register, source, remembered=done)
                 log.info("%s: tidak berubah sejak sync terakhir", register.name)

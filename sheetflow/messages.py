@@ -177,6 +177,49 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "The decision was changed to TERIMA; the content did not change since the rejection.",
     },
     "transition-signoff-corrected": {"id": "Koreksi penyetuju.", "en": "Sign-off corrected."},
+    # ---- form responses taken into the register (intake)
+    "form-taken": {
+        "id": "Diambil dari tanggapan formulir ({source}), dikirim {submitted}.",
+        "en": "Taken from the form responses ({source}), submitted {submitted}.",
+    },
+    "form-unmapped": {
+        "id": "Tanggapan formulir di {source} baris {row} (dikirim {submitted}) tidak dapat diambil: tidak ada "
+              "judul pertanyaan yang sama dengan judul kolom register. Samakan judul pertanyaannya; tanggapan ini "
+              "diambil pada sync berikutnya.",
+        "en": "The form response in {source} row {row} (submitted {submitted}) cannot be taken: no question title "
+              "is a register header. Give the questions the headers' titles; it is taken on the next sync.",
+    },
+    "form-file-unreadable": {
+        "id": "Berkas formulir {source} tidak dapat dibaca sekarang ({reason}); tanggapannya diambil pada sync "
+              "berikutnya yang dapat membacanya.",
+        "en": "The form file {source} cannot be read now ({reason}); its responses are taken by the next sync "
+              "that can read it.",
+    },
+    "form-sheet-missing": {
+        "id": "Lembar tanggapan formulir '{source}' tidak ada di register; periksa form_sheet di sheetflow.toml "
+              "(nama lembar persis, misalnya Tanggapan Formulir 1) dan apakah formulirnya masih tertaut.",
+        "en": "The form responses sheet '{source}' is not in the register; check form_sheet in sheetflow.toml "
+              "(the sheet's exact name, such as Tanggapan Formulir 1) and that the form is still linked.",
+    },
+    "out-form-taken": {
+        "id": "{rows} tanggapan formulir diambil menjadi baris baru register.",
+        "en": "{rows} form responses were taken as new register rows.",
+    },
+    "out-form-covered": {
+        "id": "Formulir ({sheet}): setiap kolom pengajuan ada pertanyaannya.",
+        "en": "Form ({sheet}): every submission column has its question.",
+    },
+    "out-form-missing": {
+        "id": "Formulir ({sheet}): belum ada pertanyaan untuk {missing}. Tambahkan pertanyaan yang judulnya persis "
+              "judul kolom itu.",
+        "en": "Form ({sheet}): no question for {missing}. Add questions titled exactly as those headers.",
+    },
+    "out-form-none": {
+        "id": "Belum ada sheet tanggapan formulir (Form Responses 1 atau Tanggapan Formulir 1). Bila serah terima "
+              "memakai Google Form, tautkan formulirnya: Tanggapan → Tautkan ke Spreadsheet.",
+        "en": "No form responses sheet yet (Form Responses 1 or Tanggapan Formulir 1). If hand-overs use a Google "
+              "Form, link it: Responses → Link to Sheets.",
+    },
     # ---- what to do next, per status
     "hint-draft": {
         "id": "Lengkapi kolom pengajuan, lalu isi Serahkan dengan Ya.",

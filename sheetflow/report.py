@@ -57,6 +57,9 @@ def summary(result: SyncResult, lang: str) -> str:
     lines += ["", _totals(result, lang)]
     if result.moved:
         lines.append(render("out-moved", lang, rows=len(result.moved)))
+    if result.taken.rows and result.applied:
+        lines.append(render("out-form-taken", lang, rows=len(result.taken.rows)))
+    lines += [f.message(lang) for f in result.taken.findings]
     if count := attention(result):
         lines.append(render("out-attention", lang, rows=count))
     return "\n".join(lines)

@@ -21,6 +21,7 @@ from .xlsx.owners import refuse_if_open
 
 if TYPE_CHECKING:
     from .api import Connection, SyncResult
+    from .intake import FormSource
     from .workflow import Workflow
 
 
@@ -73,7 +74,7 @@ class _Recalled(Exception):
 
 def planned(
     source: str, *, write: bool, now: datetime | None, moment: datetime, workflow: Workflow | None, definition: str,
-    form: str, connection: Connection,
+    form: str, connection: Connection, intake: FormSource | None = None,
 ) -> SyncResult | memo.Remembered:
     """A sync (``write``) or check of ``source``; for a Google Sheet, the remembered run
     instead when its read finds what that run read (``definition`` names ``workflow``)."""
@@ -87,7 +88,7 @@ def planned(
     run = sync_register if write else check_register
     try:
         return run(source, now=now, workflow=workflow, connection=connection,
-                   on_read=on_read if is_google(source) else None)
+                   on_read=on_read if is_google(source) else None, form=intake)
     except _Recalled as hit:
         return hit.remembered
 

@@ -59,6 +59,11 @@ class Batch:
     replacements: Mapping[str, tuple[Values, ...]] = field(default_factory=dict)
     charts: tuple[Chart, ...] = ()  # drawn with the replaced sheets they chart
     datetime_format: str = "dd/mm/yyyy hh:mm"
+    # Ids (1 to 2**31 - 1) this write takes for good: a write whose ids another write has
+    # taken is refused whole (``WriteConflict``). Two syncs of a Google Sheet that read the
+    # same form response both plan its row; only the first write may land. A file needs
+    # none: it is locked while a sync runs.
+    claims: tuple[int, ...] = ()
 
     @property
     def empty(self) -> bool:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent import futures
 from concurrent.futures import Future
 from contextlib import contextmanager, suppress
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from ..errors import SheetflowError
@@ -22,6 +23,12 @@ from .cells import cell_data, from_effective, trimmed
 from .client import SessionFactory, SheetsClient, UnknownRange, load_credentials
 from .ratelimit import RateLimiter
 from .source import spreadsheet_id
+
+CLAIM_KEY = "sheetflow-claim"
+# A claim must outlive any sync that read before it was made (minutes); kept a day or
+# more, then deleted by a later write, so claims never fill the spreadsheet's metadata.
+CLAIM_DAYS_KEPT = 2
+CLAIM_DAYS_SWEPT = 7
 
 # The response is cut to the cell values; formats and metadata would multiply its size.
 RESPONSE_FIELDS = "updatedSpreadsheet.sheets(properties.title,data(startRow,rowData.values.effectiveValue))"
@@ -151,7 +158,7 @@ class GoogleRegister:
 
     def _requests(self, batch: Batch) -> list[dict[str, Any]]:
         ids = {title: p["sheetId"] for title, p in self._sheets.items()}
-        requests_: list[dict[str, Any]] = []
+        requests_: list[dict[str, Any]] = _claims(batch.claims, datetime.now(UTC).date())
         for name in [*batch.appends, *batch.replacements]:
             if name not in ids:
                 ids[name] = max(ids.values(), default=0) + 1
@@ -215,6 +222,22 @@ class GoogleRegister:
                         rows[start + offset] = [from_effective(cell) for cell in row.get("values", [])]
                 after[title] = Sheet(title, trimmed(rows))
         return after
+
+
+def _claims(claims: Sequence[int], today: date) -> list[dict[str, Any]]:
+    """Developer metadata with fixed ids: Google refuses a batch that creates an id that
+    exists, and nothing of it is applied. Older claims are swept by value (the day made)."""
+    if not claims:
+        return []
+    swept = [today - timedelta(days=d) for d in range(CLAIM_DAYS_KEPT, CLAIM_DAYS_KEPT + CLAIM_DAYS_SWEPT)]
+    requests_: list[dict[str, Any]] = [
+        {"deleteDeveloperMetadata": {"dataFilter": {"developerMetadataLookup": {
+            "metadataKey": CLAIM_KEY, "metadataValue": day.isoformat()}}}} for day in swept
+    ]
+    requests_ += [{"createDeveloperMetadata": {"developerMetadata": {
+        "metadataId": claim, "metadataKey": CLAIM_KEY, "metadataValue": today.isoformat(),
+        "location": {"spreadsheet": True}, "visibility": "DOCUMENT"}}} for claim in claims]
+    return requests_
 
 
 def _spans(rows: Iterator[int]) -> list[tuple[int, int]]:

@@ -22,7 +22,7 @@ from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 from gspread.urls import SPREADSHEET_BATCH_UPDATE_URL, SPREADSHEET_VALUES_BATCH_URL
 
-from ..errors import AccessDenied, CredentialsInvalid, RegisterBusy, RegisterNotFound, SheetflowError
+from ..errors import AccessDenied, CredentialsInvalid, RegisterBusy, RegisterNotFound, SheetflowError, WriteConflict
 from ..retry import retrying
 from .ratelimit import RateLimiter
 
@@ -152,6 +152,9 @@ class SheetsClient:
         if code == 400 and "Unable to parse range" in detail:
             return UnknownRange(f"Spreadsheet {self.spreadsheet_id} tidak punya sheet yang diminta ({detail}); "
                                 "jalankan sheetflow setup untuk menyiapkannya.")
+        if code == 400 and "developer metadata" in detail.casefold() and "exist" in detail.casefold():
+            # A claim (see table.Batch) another sync's write took first: nothing of this write landed.
+            return WriteConflict("Sync lain baru saja menulis ke register ini; sync membaca ulang dan mencoba lagi.")
         if code == 429 or code >= 500:
             return RegisterBusy(f"Google Sheets sedang sibuk atau kuota habis ({code}); sync dicoba lagi nanti.")
         return SheetflowError(f"Google Sheets menolak permintaan ({code}): {detail}")
