@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from . import cells, ledger, placement, resources
+from . import cells, evidence, ledger, placement, resources
 from .collector import paused
 from .errors import RegisterBusy, SheetflowError
 from .gsheets.source import is_google
@@ -240,6 +240,7 @@ def _run(
     moment = _moment(now, wf)
     moved: tuple[int, ...] = ()
     unsettled: tuple[Batch, Sheet] | None = None  # a write that failed after it may have landed
+    counted: dict[tuple[str, ...], evidence.Evidence] = {}  # kept across attempts: Drive is asked once
     with paused(), open_source(source, write=write, connection=connection) as book:
         # A write that failed for a passing reason may still have landed: each attempt
         # reads and plans afresh, so what landed is not written twice.
@@ -260,7 +261,10 @@ def _run(
                     layout, rows = read_register(sheets, wf)
                 unsettled = None
                 history = read_history(sheets, wf)
-                planned = plan(rows, history, moment, wf)
+                wanted = evidence.wanted(rows, history, wf)
+                if wanted:
+                    evidence.count(wanted.values(), _counter(book, source), counted)
+                planned = plan(rows, history, moment, wf, counted)
                 if write and planned.changed:
                     headed = bool(sheets.get(wf.sheets.history) and sheets[wf.sheets.history].rows)
                     batch = to_batch(planned, layout, wf, recap(planned, [*history, *planned.history], wf),
@@ -274,6 +278,16 @@ def _run(
         digest = None if planned.changed else book.digest
     return SyncResult(str(source), wf, planned, moment, dry_run=not write, moved=moved, digest=digest,
                       history=tuple(history))
+
+
+def _counter(book: Any, source: str | Path) -> evidence.Counter:
+    """Counts evidence where the register lives: Drive links for a Google Sheet (with its
+    own authorised session), folders on disk or the network for a file."""
+    if is_google(source):
+        return book.evidence_counter()
+    from .folders import FolderCounter
+
+    return FolderCounter(Path(source).resolve().parent)
 
 
 def _landed(batch: Batch, sheets: Mapping[str, Sheet], wf: Workflow) -> bool:

@@ -1,0 +1,231 @@
+"""Evidence counted, not trusted: the photos and videos behind Tautan Dokumentasi are
+counted when a row is handed over (Google Drive through the emulator's Drive store, or a
+folder beside an Excel register), written to Jumlah Terverifikasi and checked against the
+SOP's minimum and the number the team typed."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from emulator import DEFAULT_EMAIL
+from files import new_register
+from registers import register_rows
+from support import WORKFLOW, handed_over, rejected
+
+from sheetflow import api
+from sheetflow.cli import cli
+from sheetflow.history_headers import HISTORY_HEADERS
+
+PHOTO, VIDEO, DOCUMENT = "image/jpeg", "video/mp4", "application/pdf"
+
+
+def folder_link(folder_id: str) -> str:
+    return f"https://drive.google.com/drive/folders/{folder_id}?usp=sharing"
+
+
+@pytest.fixture
+def drive(emulator):
+    return emulator.drive
+
+
+def shared_folder(drive, photos: int = 0, *, shared: bool = True) -> str:
+    folder = drive.folder("Dokumentasi Rapat", shared_with=(DEFAULT_EMAIL,) if shared else ())
+    for i in range(photos):
+        drive.file(f"foto-{i + 1:04d}.jpg", PHOTO, folder)
+    return folder
+
+
+def drive_requests(emulator) -> int:
+    return emulator.count("drive")
+
+
+# ---------------------------------------------------------------- what is counted
+def test_a_folder_counts_its_photos_and_videos_and_a_shortcut_to_a_video_not_a_document_or_the_trash(
+        google_register, drive):
+    folder = shared_folder(drive, photos=6)
+    drive.file("undangan.pdf", DOCUMENT, folder)
+    drive.file("foto-buram.jpg", PHOTO, folder, trashed=True)
+    elsewhere = drive.folder("Video Kapanewon", shared_with=(DEFAULT_EMAIL,))
+    drive.shortcut("video-sambutan.mp4", drive.file("sambutan.mp4", VIDEO, elsewhere), folder)
+    register = google_register(handed_over(documentation_links=folder_link(folder)))
+    register.sync()
+    assert register.cell("verified_count") == 7
+    assert "7 foto/video" in register.notes()
+    assert "foto-0001.jpg" in register.notes() and "…" in register.notes()
+    assert "undangan.pdf" not in register.notes() and "foto-buram.jpg" not in register.notes()
+
+
+def test_a_file_link_counts_that_one_photo(google_register, drive):
+    photo = drive.file("foto-utama.jpg", PHOTO, shared_with=(DEFAULT_EMAIL,))
+    register = google_register(handed_over(documentation_links=f"https://drive.google.com/file/d/{photo}/view",
+                                           documentation_count=5))
+    register.sync()
+    assert register.cell("verified_count") == 1
+
+
+def test_fewer_than_the_minimum_is_a_finding_quoting_the_minimum(google_register, drive):
+    register = google_register(handed_over(documentation_links=folder_link(shared_folder(drive, photos=3)),
+                                           documentation_count=5))
+    plan = register.sync()
+    assert "evidence-below-minimum" in [f.code for f in plan.findings]
+    assert "hanya 3 foto/video" in register.notes() and "minimal 5" in register.notes()
+
+
+def test_fewer_than_the_team_typed_is_a_finding(google_register, drive):
+    register = google_register(handed_over(documentation_links=folder_link(shared_folder(drive, photos=6)),
+                                           documentation_count=9))
+    plan = register.sync()
+    assert [f.code for f in plan.findings if f.code.startswith("evidence-below")] == ["evidence-below-typed"]
+    assert "ditemukan 6 foto/video, lebih sedikit dari 9" in register.notes()
+
+
+def test_as_many_as_typed_and_the_minimum_is_no_finding(google_register, drive):
+    register = google_register(handed_over(documentation_links=folder_link(shared_folder(drive, photos=6)),
+                                           documentation_count=6))
+    plan = register.sync()
+    assert [f.code for f in plan.findings] == ["evidence-found"]
+
+
+def test_a_folder_not_shared_names_the_service_account_to_share_it_with(google_register, drive):
+    register = google_register(handed_over(documentation_links=folder_link(shared_folder(drive, 6, shared=False))))
+    register.sync()
+    assert register.status() == "Menunggu Pemeriksaan"
+    assert f"Bagikan folder itu (Lihat) ke {DEFAULT_EMAIL}" in register.notes()
+    assert register.cell("verified_count") in (None, "")
+
+
+def test_a_folder_shared_later_is_counted_by_the_next_sync(google_register, drive, emulator):
+    folder = shared_folder(drive, photos=6, shared=False)
+    register = google_register(handed_over(documentation_links=folder_link(folder)))
+    register.sync()
+    drive.share(folder, DEFAULT_EMAIL)
+    register.later(hours=1)
+    register.sync()
+    assert register.cell("verified_count") == 6
+
+
+def test_more_than_a_thousand_files_are_counted_over_pages(google_register, drive, emulator):
+    register = google_register(handed_over(documentation_links=folder_link(shared_folder(drive, photos=1205))))
+    emulator.reset_log()
+    register.sync()
+    assert register.cell("verified_count") == 1205
+    listed = [r for r in emulator.requests if r["kind"] == "drive" and r["path"].endswith("/files")]
+    assert len(listed) == 2 and "pageToken" in listed[1]["query"]
+
+
+# ---------------------------------------------------------------- Drive failing
+@pytest.mark.parametrize("status", [429, 500])
+def test_a_drive_failure_is_a_finding_and_the_sync_succeeds(google_register, drive, emulator, status):
+    register = google_register(handed_over(documentation_links=folder_link(shared_folder(drive, photos=6))))
+    emulator.fail(status, kind="drive", times=5)
+    register.sync()
+    assert register.status() == "Menunggu Pemeriksaan"
+    assert "belum dapat dihitung" in register.notes() and "sync berikutnya mencoba lagi" in register.notes()
+    emulator.clear_faults()
+    register.later(hours=1)
+    register.sync()
+    assert register.cell("verified_count") == 6
+
+
+def test_after_drive_says_slow_down_no_other_link_is_asked_in_that_run(google_register, drive, emulator):
+    rows = [handed_over(activity_name=f"Kegiatan {i}", documentation_links=folder_link(shared_folder(drive, 6)))
+            for i in range(3)]
+    register = google_register(*rows)
+    emulator.reset_log()
+    emulator.fail(429, kind="drive", retry_after=60)
+    register.sync()
+    assert drive_requests(emulator) == 1
+    assert "coba lagi setelah 60 detik" in register.notes(2)
+
+
+# ---------------------------------------------------------------- once per hand-over
+def test_a_row_is_counted_once_per_hand_over(google_register, drive, emulator):
+    register = google_register(handed_over(documentation_links=folder_link(shared_folder(drive, photos=6))))
+    register.sync()
+    register.edit(0, reviewer="Budi Santoso")  # the row moves on; its links do not change
+    register.later(hours=1)
+    emulator.reset_log()
+    register.sync()
+    assert register.status() == "Sedang Diperiksa"
+    assert drive_requests(emulator) == 0
+    assert register.cell("verified_count") == 6
+
+
+def test_an_unchanged_google_register_still_costs_one_read_and_no_drive_request(
+        google_register, drive, emulator, service_key, cli_on_emulator):
+    register = google_register(handed_over(documentation_links=folder_link(shared_folder(drive, photos=6))))
+    sync = ["sync", register.source, "--credentials", str(service_key), "--now"]
+    assert CliRunner().invoke(cli, [*sync, "2024-07-03T10:00"]).exit_code == 0  # hands over, counts
+    assert CliRunner().invoke(cli, [*sync, "2024-07-03T11:00"]).exit_code == 0  # finds nothing, remembers it
+    emulator.reset_log()
+    assert CliRunner().invoke(cli, [*sync, "2024-07-03T12:00"]).exit_code == 0
+    assert [r["kind"] for r in emulator.requests] == ["token", "read"]
+
+
+def test_changed_links_are_counted_again(google_register, drive, emulator):
+    register = google_register(handed_over(documentation_links=folder_link(shared_folder(drive, photos=6))))
+    register.sync()
+    register.edit(0, documentation_links=folder_link(shared_folder(drive, photos=8)), documentation_count=8)
+    register.later(hours=1)
+    register.sync()
+    assert register.cell("verified_count") == 8
+
+
+def test_a_hand_over_after_rejection_counts_the_folder_again(google_register, drive, emulator):
+    """The team adds the missing photos to the same folder and hands over again."""
+    folder = shared_folder(drive, photos=3)
+    register = google_register(handed_over(documentation_links=folder_link(folder), documentation_count=5))
+    register.sync()
+    register.edit(0, reviewer="Budi Santoso", decision="TOLAK", response="Foto kurang dari lima.")
+    register.later(hours=1)
+    register.sync()
+    assert register.status() == "Ditolak"
+    for i in range(3):
+        drive.file(f"tambahan-{i}.jpg", PHOTO, folder)
+    register.edit(0, handover="Ya")
+    register.later(hours=1)
+    register.sync()
+    assert register.status() == "Menunggu Pemeriksaan"
+    assert register.cell("verified_count") == 6
+    assert register.codes().count("evidence-counted") == 2
+
+
+# ---------------------------------------------------------------- registers and folders
+def test_a_register_without_the_verified_column_still_syncs(emulator, service_key, drive):
+    folder = shared_folder(drive, photos=6)
+    grid = register_rows((handed_over(documentation_links=folder_link(folder)),))
+    drop = grid[0].index("Jumlah Terverifikasi")
+    grid = [row[:drop] + row[drop + 1:] for row in grid]
+    spreadsheet_id = emulator.create_spreadsheet(
+        "Register", {WORKFLOW.sheets.register_: grid, WORKFLOW.sheets.history: [list(HISTORY_HEADERS)],
+                     WORKFLOW.sheets.recap: []},
+        shared_with=[DEFAULT_EMAIL], locale="id_ID", time_zone=WORKFLOW.timezone)
+    connection = api.Connection(credentials=service_key, session=emulator.session, sleep=lambda seconds: None)
+    result = api.sync_register(f"gsheet:{spreadsheet_id}", connection=connection)
+    rows = emulator.grid(spreadsheet_id, WORKFLOW.sheets.register_)
+    assert "Jumlah Terverifikasi" not in rows[0]
+    notes = rows[1][rows[0].index("Catatan Sistem")]
+    assert result.plan.rows[0].after == "waiting_review" and "6 foto/video" in notes
+
+
+def test_a_local_folder_beside_an_excel_register_is_counted_by_file_type(tmp_path):
+    folder = tmp_path / "Dokumentasi" / "Rapat Juli"
+    folder.mkdir(parents=True)
+    for name in ("a.jpg", "b.JPEG", "c.png", "d.heic", "e.mp4", "sambutan.mov", "notulen.docx", "~$a.jpg"):
+        (folder / name).write_bytes(b"x")
+    path = new_register(tmp_path, handed_over(documentation_links=folder.as_uri(), documentation_count=6))
+    result = api.sync_register(path)
+    assert result.plan.rows[0].after == "waiting_review"
+    assert result.plan.rows[0].values["verified_count"] == 6
+
+
+def test_a_missing_local_folder_is_a_finding_naming_it(tmp_path):
+    path = new_register(tmp_path, handed_over(documentation_links=str(tmp_path / "tidak-ada")))
+    result = api.sync_register(path)
+    assert "evidence-not-found" in [f.code for f in result.plan.findings]
+
+
+def test_a_drive_link_in_an_excel_register_is_not_counted_and_not_a_finding(tmp_path):
+    path = new_register(tmp_path, handed_over(documentation_links=folder_link("1AbCdEfGhIjKlMnOp")))
+    result = api.sync_register(path)
+    assert not [f for f in result.plan.findings if f.code.startswith("evidence")]
