@@ -219,7 +219,7 @@ class _Past:
         self.logged: set[tuple[str, str, str]] = set()
         self.numbers: list[str] = []
         self.notices: dict[str, list[str]] = {}
-        self.evidence = evidence.remembered(entries, workflow) if workflow.evidence else {}
+        self.evidence: dict[str, evidence.Remembered] = {}  # the count since each number's latest hand-over
         self.counted: Mapping[tuple[str, ...], Evidence] = {}
         # The entry that holds what was last decided on each number (not yet parsed: most
         # rows never need it); an archive voids it (the decision went with the cleared cells).
@@ -244,6 +244,9 @@ class _Past:
                 self.decision_fingerprint[e.register_no] = e.fingerprint
             if e.code in handovers:
                 self.handover[e.register_no] = e.time
+                self.evidence.pop(e.register_no, None)
+            elif e.code == evidence.COUNTED and (memo := evidence.read(e.archive)) is not None:
+                self.evidence[e.register_no] = evidence.Remembered(e.time, *memo)
             if (t := transitions.get(e.code)) is not None:
                 if t.archive:
                     self.record.pop(e.register_no, None)

@@ -229,3 +229,14 @@ def test_a_drive_link_in_an_excel_register_is_not_counted_and_not_a_finding(tmp_
     path = new_register(tmp_path, handed_over(documentation_links=folder_link("1AbCdEfGhIjKlMnOp")))
     result = api.sync_register(path)
     assert not [f for f in result.plan.findings if f.code.startswith("evidence")]
+
+
+def test_setup_adds_the_verified_column_to_a_register_made_before_it(emulator, service_key):
+    grid = register_rows(())
+    grid[0].remove("Jumlah Terverifikasi")
+    spreadsheet_id = emulator.create_spreadsheet("Lama", {WORKFLOW.sheets.register_: grid},
+                                                 shared_with=[DEFAULT_EMAIL])
+    connection = api.Connection(credentials=service_key, session=emulator.session, sleep=lambda seconds: None)
+    api.setup_register(f"gsheet:{spreadsheet_id}", connection=connection)
+    headers = emulator.grid(spreadsheet_id, WORKFLOW.sheets.register_)[0]
+    assert headers[:len(grid[0])] == grid[0] and headers[len(grid[0])] == "Jumlah Terverifikasi"
