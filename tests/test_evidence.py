@@ -240,3 +240,32 @@ def test_setup_adds_the_verified_column_to_a_register_made_before_it(emulator, s
     api.setup_register(f"gsheet:{spreadsheet_id}", connection=connection)
     headers = emulator.grid(spreadsheet_id, WORKFLOW.sheets.register_)[0]
     assert headers[:len(grid[0])] == grid[0] and headers[len(grid[0])] == "Jumlah Terverifikasi"
+
+
+def test_drive_refusing_the_account_is_asked_once_a_run_and_said_in_the_note(google_register, drive, emulator):
+    rows = [handed_over(activity_name=f"Kegiatan {i}", documentation_links=folder_link(shared_folder(drive, 6)))
+            for i in range(2)]
+    register = google_register(*rows)
+    emulator.reset_log()
+    emulator.fail(403, kind="drive")
+    register.sync()
+    assert drive_requests(emulator) == 1
+    assert "Google Drive menolak akses akun layanan (403)" in register.notes(1)
+
+
+def test_counting_stops_when_its_time_budget_is_spent(emulator, service_key, drive):
+    from google.oauth2.service_account import Credentials
+
+    from sheetflow.gsheets import drive as counting
+    from sheetflow.gsheets.client import SCOPES
+
+    credentials = Credentials.from_service_account_file(str(service_key), scopes=SCOPES)
+    now = [0.0]
+    counter = counting.DriveCounter(emulator.session(credentials), DEFAULT_EMAIL, clock=lambda: now[0])
+    first, second = (folder_link(shared_folder(drive, photos=2)) for _ in range(2))
+    assert counter(first) == counting.Count(2, ("foto-0001.jpg", "foto-0002.jpg"))
+    now[0] = counting.BUDGET + 1
+    emulator.reset_log()
+    late = counter(second)
+    assert late.code == "evidence-unavailable" and late.params["reason"] == "waktu menghitung habis"
+    assert drive_requests(emulator) == 0

@@ -10,9 +10,12 @@ Nothing here raises for Drive's sake: every outcome is an ``Evidence`` for the r
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import google.auth.exceptions
 import requests
 
 from ..evidence import Count, Evidence, Failure
@@ -27,8 +30,10 @@ FILE_FIELDS = "id,name,mimeType,trashed,shortcutDetails(targetId,targetMimeType)
 # Only what is counted is listed: photos, videos and shortcuts (which may point at one).
 QUERY = ("'{folder}' in parents and trashed = false and (mimeType contains 'image/' or "
          "mimeType contains 'video/' or mimeType = '" + SHORTCUT + "')")
-# A single request waits no longer than this: a count must not hold up the sync.
+# A single request waits no longer than this, and a run's counting no longer than BUDGET:
+# a count must not hold up the sync (what is left is counted by the next one).
 TIMEOUT = 20
+BUDGET = 60
 _ID = r"[A-Za-z0-9_-]{10,}"
 
 
@@ -53,16 +58,20 @@ class DriveCounter:
     """Counts one link at a time; after Drive says slow down, the rest of the run's links
     are not asked about (each is a finding, and the next sync tries again)."""
 
-    def __init__(self, session: requests.Session, account: str):
+    def __init__(self, session: requests.Session, account: str, clock: Callable[[], float] = time.monotonic):
         self._session = session
         self._account = account
         self._halted: Failure | None = None
+        self._clock = clock
+        self._deadline = clock() + BUDGET
 
     def __call__(self, link: str) -> Evidence | None:
         """The photos and videos behind ``link``; None for a link that is not Drive's."""
         file_id = drive_id(link)
         if file_id is None:
             return None
+        if self._halted is None and self._clock() > self._deadline:
+            self._halted = Failure("evidence-unavailable", {"reason": "waktu menghitung habis"})
         if self._halted is not None:
             return Failure("evidence-unavailable", {**self._halted.params, "link": quote(link)})
         try:
@@ -120,18 +129,22 @@ class DriveCounter:
         shown = quote(link)
         try:
             response = self._session.get(url, params=params, timeout=TIMEOUT)
-        except (requests.RequestException, OSError) as exc:
+        except (requests.RequestException, OSError, google.auth.exceptions.GoogleAuthError) as exc:
             raise _Stop(Failure("evidence-unavailable", {"link": shown, "reason": _network(exc)})) from None
         if response.status_code == 404:
             raise _Stop(Failure("evidence-not-shared", {"link": shown, "account": self._account}))
-        if response.status_code == 429 or response.status_code >= 500 or _rate_limited(response):
+        reason = _reason(response)
+        if response.status_code == 429 or response.status_code >= 500 or "RateLimitExceeded" in reason \
+                or reason == "rateLimitExceeded":
             failure = Failure("evidence-unavailable", {"link": shown, "reason": _busy(response)})
-            if response.status_code == 429 or response.status_code == 403:
-                self._halted = failure
+            if response.status_code in (403, 429):
+                self._halted = failure  # asking again now only spends more of the quota
             raise _Stop(failure)
         if not response.ok:
-            raise _Stop(Failure("evidence-unavailable",
-                                {"link": shown, "reason": f"Google Drive menjawab {response.status_code}"}))
+            # The same answer for every link (the API not enabled, no Drive scope): asked once a run.
+            failure = Failure("evidence-unavailable", {"link": shown, "reason": _refused(response, reason)})
+            self._halted = failure
+            raise _Stop(failure)
         try:
             return response.json()
         except ValueError:
@@ -139,16 +152,24 @@ class DriveCounter:
                                 {"link": shown, "reason": "jawaban Google Drive tidak terbaca"})) from None
 
 
-def _rate_limited(response: requests.Response) -> bool:
-    """Drive also answers 403 with reason rateLimitExceeded / userRateLimitExceeded."""
-    if response.status_code != 403:
-        return False
+def _reason(response: requests.Response) -> str:
+    """The ``reason`` of Drive's error (403 comes with rateLimitExceeded, userRateLimitExceeded,
+    accessNotConfigured, insufficientPermissions, …); "" when there is none."""
+    if response.ok:
+        return ""
     try:
         errors = response.json().get("error", {}).get("errors", [])
-    except (ValueError, AttributeError):
-        return False
-    return any("RateLimitExceeded" in str(e.get("reason", "")) or "rateLimitExceeded" == e.get("reason")
-               for e in errors)
+        return str(errors[0].get("reason", "")) if errors else ""
+    except (ValueError, AttributeError, IndexError):
+        return ""
+
+
+def _refused(response: requests.Response, reason: str) -> str:
+    if reason in ("accessNotConfigured", "SERVICE_DISABLED"):
+        return "Google Drive API belum diaktifkan di proyek Google Cloud akun layanan"
+    if reason in ("insufficientPermissions", "insufficientScopes") or response.status_code == 403:
+        return f"Google Drive menolak akses akun layanan ({response.status_code})"
+    return f"Google Drive menjawab {response.status_code}"
 
 
 def _busy(response: requests.Response) -> str:
