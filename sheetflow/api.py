@@ -285,9 +285,9 @@ def _counter(book: Any, source: str | Path) -> evidence.Counter:
     own authorised session), folders on disk or the network for a file."""
     if is_google(source):
         return book.evidence_counter()
-    from .folders import FolderCounter
+    from .folders import count_folder
 
-    return FolderCounter(Path(source).resolve().parent)
+    return count_folder
 
 
 def _landed(batch: Batch, sheets: Mapping[str, Sheet], wf: Workflow) -> bool:

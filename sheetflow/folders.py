@@ -15,10 +15,10 @@ VIDEOS = {".mp4", ".mov", ".m4v", ".avi", ".mkv", ".3gp", ".webm", ".wmv", ".mts
 _WINDOWS = re.compile(r"^(?:[A-Za-z]:[\\/]|\\\\[^\\]+\\)")
 
 
-def location(link: str, base: Path) -> Path | None:
+def location(link: str) -> Path | None:
     """The path a link names: a ``file:`` URL, a Windows path (``D:\\…``, ``\\\\server\\share\\…``)
-    or a path of this computer; a relative path is taken from the register's folder. None
-    for a web link."""
+    or an absolute path of this computer (as ``cells.is_folder`` accepts); None for
+    anything else (a web link)."""
     parts = urlsplit(link)
     if parts.scheme == "file":
         path = unquote(parts.path)
@@ -27,29 +27,24 @@ def location(link: str, base: Path) -> Path | None:
         return Path(path[1:] if re.match(r"^/[A-Za-z]:", path) else path)
     if _WINDOWS.match(link) or link.startswith("/"):
         return Path(link)
-    if parts.scheme:
-        return None
-    return base / link
+    return None
 
 
 def is_media(path: Path) -> bool:
     return path.suffix.lower() in PHOTOS | VIDEOS and not path.name.startswith((".", "~$"))
 
 
-class FolderCounter:
-    def __init__(self, base: Path):
-        self._base = base
-
-    def __call__(self, link: str) -> Evidence | None:
-        path = location(link, self._base)
-        if path is None:
-            return None
-        try:
-            if path.is_dir():
-                names = sorted(p.name for p in path.iterdir() if p.is_file() and is_media(p))
-                return Count(len(names), tuple(names[:5]))
-            if path.is_file():
-                return Count(1, (path.name,)) if is_media(path) else Count(0)
-        except OSError:
-            pass
-        return Failure("evidence-not-found", {"link": quote(link)})
+def count_folder(link: str) -> Evidence | None:
+    """The photos and videos a folder (or file) link names; None for a link that is no path."""
+    path = location(link)
+    if path is None:
+        return None
+    try:
+        if path.is_dir():
+            names = sorted(p.name for p in path.iterdir() if p.is_file() and is_media(p))
+            return Count(len(names), tuple(names[:5]))
+        if path.is_file():
+            return Count(1, (path.name,)) if is_media(path) else Count(0)
+    except OSError:
+        pass
+    return Failure("evidence-not-found", {"link": quote(link)})

@@ -208,15 +208,18 @@ def test_a_register_without_the_verified_column_still_syncs(emulator, service_ke
     assert result.plan.rows[0].after == "waiting_review" and "6 foto/video" in notes
 
 
-def test_a_local_folder_beside_an_excel_register_is_counted_by_file_type(tmp_path):
+@pytest.mark.parametrize("written", [lambda folder: folder.as_uri(), str], ids=["file-url", "path"])
+def test_a_local_folder_for_an_excel_register_is_counted_by_file_type(tmp_path, written):
     folder = tmp_path / "Dokumentasi" / "Rapat Juli"
     folder.mkdir(parents=True)
     for name in ("a.jpg", "b.JPEG", "c.png", "d.heic", "e.mp4", "sambutan.mov", "notulen.docx", "~$a.jpg"):
         (folder / name).write_bytes(b"x")
-    path = new_register(tmp_path, handed_over(documentation_links=folder.as_uri(), documentation_count=6))
+    (folder / "lain").mkdir()
+    path = new_register(tmp_path, handed_over(documentation_links=written(folder), documentation_count=6))
     result = api.sync_register(path)
     assert result.plan.rows[0].after == "waiting_review"
     assert result.plan.rows[0].values["verified_count"] == 6
+    assert "a.jpg, b.JPEG, c.png, d.heic, e.mp4, …" in result.plan.rows[0].values["notes"]
 
 
 def test_a_missing_local_folder_is_a_finding_naming_it(tmp_path):
