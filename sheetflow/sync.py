@@ -503,7 +503,9 @@ class _RowRun:
         memo = None if self.handed_over else self.past.evidence.get(self.number)
         if memo is not None and memo.links != links_fingerprint:
             memo = None
-        found = self.past.counted.get(links)
+        # A count made for another row with the same links is this row's only once it is handed over.
+        fresh = self.handed_over or state in wanted.shown_in
+        found = self.past.counted.get(links) if fresh else None
         if isinstance(found, Count):
             if memo is None or memo.count != found:
                 label = self.workflow.status[state].label

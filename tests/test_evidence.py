@@ -272,3 +272,13 @@ def test_counting_stops_when_its_time_budget_is_spent(emulator, service_key, dri
     late = counter(second)
     assert late.code == "evidence-unavailable" and late.params["reason"] == "waktu menghitung habis"
     assert drive_requests(emulator) == 0
+
+
+def test_a_draft_row_with_the_same_links_as_a_counted_one_is_not_counted_for_it(google_register, drive):
+    link = folder_link(shared_folder(drive, photos=6))
+    register = google_register(handed_over(documentation_links=link),
+                               handed_over(activity_name="Belum diserahkan", documentation_links=link, handover=None))
+    register.sync()
+    assert register.cell("verified_count", 0) == 6
+    assert register.cell("verified_count", 1) in (None, "")
+    assert "evidence-counted" not in register.codes(1)
