@@ -282,3 +282,21 @@ def test_a_draft_row_with_the_same_links_as_a_counted_one_is_not_counted_for_it(
     assert register.cell("verified_count", 0) == 6
     assert register.cell("verified_count", 1) in (None, "")
     assert "evidence-counted" not in register.codes(1)
+
+
+def test_registers_past_drives_quota_sync_and_are_counted_in_a_later_minute(google_register, drive, emulator):
+    minute = [0.0]
+    emulator.drive_quota(20, clock=lambda: minute[0])  # a folder costs 2 requests: 10 registers a minute
+    registers = [google_register(handed_over(documentation_links=folder_link(shared_folder(drive, photos=6))))
+                 for _ in range(25)]
+    for register in registers:
+        register.sync()
+    assert [r.status() for r in registers] == ["Menunggu Pemeriksaan"] * 25
+    assert [r.cell("verified_count") for r in registers].count(6) == 10
+    assert "kuota Google Drive habis, coba lagi setelah 60 detik" in registers[-1].notes()
+    for _ in range(2):
+        minute[0] += 60
+        for register in registers:
+            register.later(minutes=1)
+            register.sync()
+    assert [r.cell("verified_count") for r in registers] == [6] * 25

@@ -52,6 +52,12 @@ class Quota:
         self.clock = clock
         self.used: dict[tuple[str, str, int], int] = {}
 
+    def allows(self, email: str, kind: str = "drive") -> bool:
+        """Spend one request of ``kind``; False when the minute's limit is already used."""
+        key = (email, kind, int(self.clock() // 60))
+        self.used[key] = self.used.get(key, 0) + 1
+        return self.used[key] <= self.limits[kind]
+
     def spend(self, email: str, kind: str) -> None:
         key = (email, kind, int(self.clock() // 60))
         self.used[key] = self.used.get(key, 0) + 1

@@ -99,6 +99,7 @@ class SheetsEmulator:
         self._faults: list[Fault] = []
         self._hooks: list[Hook] = []
         self._quota: Quota | None = None
+        self._drive_quota: Quota | None = None
         self._sessions: list[Any] = []
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -362,6 +363,17 @@ class SheetsEmulator:
         with self._lock:
             self._quota = Quota(reads_per_minute, writes_per_minute, clock)
 
+    def drive_quota(
+        self, requests_per_minute: int | None = 100, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        """Drive's per-user quota (None: none): past it, 429 rateLimitExceeded with the seconds
+        left in the minute as Retry-After."""
+        with self._lock:
+            self._drive_quota = None
+            if requests_per_minute is not None:
+                self._drive_quota = Quota(0, 0, clock)
+                self._drive_quota.limits["drive"] = requests_per_minute
+
     # -- HTTP --------------------------------------------------------------------------------------
 
     def _handle(
@@ -441,6 +453,10 @@ class SheetsEmulator:
                     raise ApiError(403, INSUFFICIENT_SCOPES)
                 if self._quota is not None and kind != "drive":
                     self._quota.spend(grant.email, record["kind"])
+                if self._drive_quota is not None and kind == "drive" and not self._drive_quota.allows(grant.email):
+                    left = 60 - int(self._drive_quota.clock() % 60)
+                    record["reply_headers"] = {"Retry-After": str(left)}
+                    raise drive.rate_limited()
                 if bad_json:
                     raise ApiError(400, "Invalid JSON payload received. Unexpected token.")
                 payload = self._route(method, path, query, body or {}, grant.email)
