@@ -300,3 +300,50 @@ def test_registers_past_drives_quota_sync_and_are_counted_in_a_later_minute(goog
             register.later(minutes=1)
             register.sync()
     assert [r.cell("verified_count") for r in registers] == [6] * 25
+
+
+@pytest.mark.parametrize("link", [
+    "https://drive.google.com/drive/folders/1AbCdEfGhIjKlMnOp",
+    "https://drive.google.com/drive/folders/1AbCdEfGhIjKlMnOp?usp=sharing",
+    "https://drive.google.com/drive/u/0/folders/1AbCdEfGhIjKlMnOp",
+    "https://drive.google.com/open?id=1AbCdEfGhIjKlMnOp",
+    "https://drive.google.com/file/d/1AbCdEfGhIjKlMnOp/view?usp=drive_link",
+])
+def test_the_forms_of_a_drive_link_name_its_id(link):
+    from sheetflow.gsheets.drive import drive_id
+
+    assert drive_id(link) == "1AbCdEfGhIjKlMnOp"
+
+
+@pytest.mark.parametrize("link", ["https://photos.app.goo.gl/AbCdEfGhIjKlMnOp", "https://drive.google.com/",
+                                  "https://example.com/drive/folders/1AbCdEfGhIjKlMnOp"])
+def test_a_link_that_is_not_drives_is_not_counted(link):
+    from sheetflow.gsheets.drive import drive_id
+
+    assert drive_id(link) is None
+
+
+def test_an_excel_register_whose_verified_column_was_deleted_still_syncs(tmp_path):
+    import openpyxl
+
+    path = new_register(tmp_path, handed_over())
+    book = openpyxl.load_workbook(path)
+    sheet = book[WORKFLOW.sheets.register_]
+    sheet.delete_cols(next(c.column for c in sheet[1] if c.value == "Jumlah Terverifikasi"))
+    book.save(path)
+    assert api.sync_register(path).plan.rows[0].after == "waiting_review"
+
+
+def test_a_doubled_verified_column_stops_the_run_naming_it(tmp_path):
+    import openpyxl
+
+    from sheetflow.errors import HeaderMissing
+
+    path = new_register(tmp_path, handed_over())
+    book = openpyxl.load_workbook(path)
+    sheet = book[WORKFLOW.sheets.register_]
+    sheet.cell(1, sheet.max_column + 1, "jumlah terverifikasi")
+    book.save(path)
+    with pytest.raises(HeaderMissing) as raised:
+        api.sync_register(path)
+    assert raised.value.headers == ["Jumlah Terverifikasi"]

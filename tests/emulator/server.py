@@ -1,6 +1,8 @@
-"""SheetsEmulator: the Sheets API v4 and Google's token endpoint on 127.0.0.1, for tests.
+"""SheetsEmulator: the Sheets API v4, a Drive API v3 file store (``drive``) and Google's
+token endpoint on 127.0.0.1, for tests.
 
-Paths are Google's (/v4/spreadsheets/...); answers and errors use Google's JSON shapes.
+Paths are Google's (/v4/spreadsheets/..., /drive/v3/files...); answers and errors use
+Google's JSON shapes.
 """
 
 from __future__ import annotations
