@@ -347,3 +347,20 @@ def test_a_doubled_verified_column_stops_the_run_naming_it(tmp_path):
     with pytest.raises(HeaderMissing) as raised:
         api.sync_register(path)
     assert raised.value.headers == ["Jumlah Terverifikasi"]
+
+
+def test_an_approval_revoked_by_an_edit_is_counted_by_the_next_sync(google_register, drive, emulator):
+    register = google_register(handed_over(documentation_links=folder_link(shared_folder(drive, photos=6))))
+    register.sync()
+    register.edit(0, reviewer="Budi Santoso", decision="TERIMA", approved_by="Ketua PPID Pembantu")
+    register.later(hours=1)
+    register.sync()
+    assert register.status() == "Disetujui"
+    register.edit(0, caption="Caption yang diubah setelah disetujui.")
+    register.later(hours=1)
+    register.sync()
+    assert register.status() == "Menunggu Pemeriksaan"
+    register.later(hours=1)
+    register.sync()
+    assert register.cell("verified_count") == 6
+    assert register.codes().count("evidence-counted") == 2
