@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from . import cells, intake, placement, resources
+from . import cells, evidence, intake, placement, resources
 from .collector import paused
 from .errors import RegisterBusy, SheetflowError
 from .gsheets.source import is_google
@@ -312,6 +312,7 @@ def _run(
     moment = _moment(now, wf)
     moved: tuple[int, ...] = ()
     unsettled: tuple[Batch, Sheet] | None = None  # a write that failed after it may have landed
+    counted: dict[tuple[str, ...], evidence.Evidence] = {}  # kept across attempts: Drive is asked once
     with paused(), open_source(source, write=write, connection=connection) as book:
         # A write that failed for a passing reason may still have landed: each attempt
         # reads and plans afresh, so what landed is not written twice.
@@ -336,7 +337,11 @@ def _run(
                 responses, unread = form.responses(sheets, wf.tz) if form else ([], [])
                 taken = intake.take(responses, sheets[wf.sheets.register_], history.entries, wf, flag=flag,
                                     unread=unread)
-                planned = intake.merged(plan([*rows, *taken.rows], history.entries, moment, wf), taken, moment, wf)
+                wanted = evidence.wanted([*rows, *taken.rows], history.entries, wf)
+                if wanted:
+                    evidence.count(wanted.values(), _counter(book, source), counted)
+                planned = intake.merged(plan([*rows, *taken.rows], history.entries, moment, wf, counted), taken,
+                                        moment, wf)
                 local = moment.astimezone(wf.tz).replace(tzinfo=None, microsecond=0)
                 planned = replace(planned, log=seal_log(history, read_seal(sheets, wf), local, wf))
                 if write and planned.changed:
@@ -355,6 +360,16 @@ def _run(
         digest = None if planned.changed else book.digest
     return SyncResult(str(source), wf, planned, moment, dry_run=not write, moved=moved, digest=digest,
                       history=tuple(history.entries), taken=taken)
+
+
+def _counter(book: Any, source: str | Path) -> evidence.Counter:
+    """Counts evidence where the register lives: Drive links for a Google Sheet (with its
+    own authorised session), folders on disk or the network for a file."""
+    if is_google(source):
+        return book.evidence_counter()
+    from .folders import count_folder
+
+    return count_folder
 
 
 def _landed(batch: Batch, sheets: Mapping[str, Sheet], wf: Workflow) -> bool:

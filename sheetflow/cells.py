@@ -225,15 +225,21 @@ def parse_whole(raw: Cell) -> int | Unreadable:
     return Unreadable("whole-unreadable")
 
 
-def parse_urls(raw: Cell) -> tuple[str, ...] | Unreadable:
-    """One http(s) URL per line; blank lines are ignored, anything else is not."""
+def parse_urls(raw: Cell, *, folders: bool = False) -> tuple[str, ...] | Unreadable:
+    """One http(s) URL per line; blank lines are ignored, anything else is not. ``folders``:
+    a folder's ``file:`` URL or absolute path (``D:\\…``, ``\\\\server\\…``, ``/…``) too."""
     urls = tuple(line for line in (" ".join(part.split()) for part in text(raw).split("\n")) if line)
     if not urls:
         return Unreadable("urls-missing")
     for url in urls:
-        if not is_url(url):
+        if not (is_url(url) or folders and is_folder(url)):
             return Unreadable("url-invalid", {"line": url})
     return urls
+
+
+def is_folder(value: str) -> bool:
+    """A ``file:`` URL or an absolute path of Windows, a network share or Unix."""
+    return bool(re.match(r"^(?:file:/|[A-Za-z]:[\\/]|\\\\[^\\]+\\|/)", value))
 
 
 def is_url(value: str) -> bool:

@@ -95,8 +95,8 @@ _COLUMN_HELP = {
     "team_name": "Nama petugas atau unit yang menyerahkan dokumentasi.",
     "documentation_kind": "Jenis dokumentasi yang diserahkan.",
     "documentation_count": "Jumlah foto/video, berupa bilangan bulat, minimal {column.min}.",
-    "documentation_links": "Tautan folder atau berkas dokumentasi (misalnya Google Drive), "
-                           "satu tautan per baris.",
+    "documentation_links": "Tautan folder atau berkas dokumentasi (misalnya Google Drive, dibagikan ke akun "
+                           "sheetflow), atau jalur folder di komputer/jaringan kantor; satu per baris.",
     "narrative": "Narasi berita: teks minimal {column.min_length} karakter, atau tautan ke dokumen narasi.",
     "caption": "Keterangan untuk unggahan, maksimal {column.max_length} karakter.",
     "handover": "Isi Ya bila dokumentasi dan konten sudah lengkap dan siap diserahkan (langkah 1).",
@@ -114,6 +114,7 @@ _COLUMN_HELP = {
     "published_at": "Waktu diunggah (langkah 5).",
     "revision": "Berapa kali diserahkan ulang setelah ditolak atau setelah persetujuan dicabut.",
     "timeliness": "Tepat waktu, atau langkah mana yang terlambat dan berapa hari.",
+    "verified_count": "Jumlah foto/video yang ditemukan sistem di Tautan Dokumentasi saat diserahkan.",
     "fingerprint": "Kolom tersembunyi: sidik isi pada saat keputusan, untuk mengetahui perubahan sesudahnya.",
 }
 

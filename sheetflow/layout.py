@@ -31,21 +31,23 @@ class Layout:
         found: dict[str, list[int]] = {}
         for number, header in enumerate(header_row, start=1):
             found.setdefault(fold(cells.text(header)), []).append(number)
-        missing = [c.header for c in workflow.columns if fold(c.header) not in found]
+        missing = [c.header for c in workflow.columns if fold(c.header) not in found and not c.optional]
         if missing:
             raise HeaderMissing(
                 f"Kolom wajib tidak ditemukan di baris 1 sheet {workflow.sheets.register_}: "
                 f"{', '.join(missing)}. Tambahkan judul kolom itu (urutan bebas); tidak ada yang ditulis.",
                 missing,
             )
-        doubled = [c.header for c in workflow.columns if len(found[fold(c.header)]) > 1]
+        doubled = [c.header for c in workflow.columns if len(found.get(fold(c.header), ())) > 1]
         if doubled:
             raise HeaderMissing(
                 f"Judul kolom muncul lebih dari sekali di sheet {workflow.sheets.register_}: {', '.join(doubled)}. "
                 "Hapus atau ganti nama salah satunya; tidak ada yang ditulis.",
                 doubled,
             )
-        return cls({c.key: found[fold(c.header)][0] for c in workflow.columns})
+        # An optional column the register lacks has no position: its key is not in a row's
+        # values, which tells the planner to leave it out.
+        return cls({c.key: found[fold(c.header)][0] for c in workflow.columns if fold(c.header) in found})
 
 
 def read_register(sheets: Mapping[str, Sheet], workflow: Workflow) -> tuple[Layout, list[RegisterRow]]:

@@ -143,6 +143,41 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{header} was changed to '{value}' after the content was uploaded (the history records {recorded}); "
               "the status stays Diunggah. If the post must come down, the social-media admin does it.",
     },
+    # ---- evidence: the photos and videos behind Tautan Dokumentasi, counted
+    "evidence-counted": {
+        "id": "Bukti dihitung: {count} foto/video ditemukan di balik tautan dokumentasi.",
+        "en": "Evidence counted: {count} photos/videos found behind the documentation links.",
+    },
+    "evidence-found": {
+        "id": "Bukti: {count} foto/video ditemukan di {header} ({names}).",
+        "en": "Evidence: {count} photos/videos found in {header} ({names}).",
+    },
+    "evidence-below-minimum": {
+        "id": "{header}: hanya {count} foto/video yang ditemukan; SOP mensyaratkan minimal {min}. "
+              "Tambahkan berkasnya ke folder itu.",
+        "en": "{header}: only {count} photos/videos were found; the SOP requires at least {min}. "
+              "Add the files to that folder.",
+    },
+    "evidence-below-typed": {
+        "id": "{header}: ditemukan {count} foto/video, lebih sedikit dari {typed} yang ditulis di {typed_header}. "
+              "Lengkapi berkasnya atau perbaiki angkanya.",
+        "en": "{header}: {count} photos/videos were found, fewer than the {typed} written in {typed_header}. "
+              "Add the files or correct the number.",
+    },
+    "evidence-not-shared": {
+        "id": "{header}: sheetflow tidak dapat membuka {link}. Bagikan folder itu (Lihat) ke {account}; "
+              "sync berikutnya menghitung ulang.",
+        "en": "{header}: sheetflow cannot open {link}. Share that folder (Viewer) with {account}; "
+              "the next sync counts again.",
+    },
+    "evidence-unavailable": {
+        "id": "{header}: berkas di {link} belum dapat dihitung ({reason}); sync berikutnya mencoba lagi.",
+        "en": "{header}: the files at {link} could not be counted yet ({reason}); the next sync tries again.",
+    },
+    "evidence-not-found": {
+        "id": "{header}: folder {link} tidak ada atau tidak dapat dibaca dari komputer sync; periksa jalurnya.",
+        "en": "{header}: the folder {link} does not exist or cannot be read from the sync computer; check the path.",
+    },
     # ---- history reasons, one per transition id
     "transition-create": {"id": "Baris baru dicatat.", "en": "New row recorded."},
     "transition-hand-over-incomplete": {

@@ -16,8 +16,9 @@ from datetime import date, datetime
 from functools import cache, cached_property
 from typing import NamedTuple
 
-from . import archive, cells, messages
+from . import archive, cells, evidence, messages
 from .errors import ClockBehind
+from .evidence import Count, Evidence
 from .findings import Finding, Severity
 from .table import CELL_CHARACTERS, Cell
 from .timeliness import Delay, delays, stamps, timeliness
@@ -95,8 +96,12 @@ class Plan:
         return bool(self.log) or any(r.changes or r.history for r in self.rows)
 
 
-def plan(rows: Sequence[RegisterRow], history: Sequence[HistoryEntry], now: datetime, workflow: Workflow) -> Plan:
-    """What one sync does to the register at ``now`` (an aware datetime)."""
+def plan(
+    rows: Sequence[RegisterRow], history: Sequence[HistoryEntry], now: datetime, workflow: Workflow,
+    counted: Mapping[tuple[str, ...], Evidence] | None = None,
+) -> Plan:
+    """What one sync does to the register at ``now`` (an aware datetime). ``counted``: the
+    evidence found behind links just counted (see ``evidence.wanted``), keyed by the links."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     local = now.astimezone(workflow.tz).replace(tzinfo=None, microsecond=0)
@@ -109,6 +114,7 @@ def plan(rows: Sequence[RegisterRow], history: Sequence[HistoryEntry], now: date
             f"({past.newest:%d/%m/%Y %H:%M:%S}); betulkan tanggal dan jam komputer (atau nilai --now), lalu "
             "jalankan lagi; tidak ada yang ditulis."
         )
+    past.counted = counted or {}
     numbers = _Numbering(workflow, [r.values.get("register_no") for r in rows], past.numbers)
     shape = _Shape(workflow)
     seen: set[str] = set()
@@ -223,6 +229,8 @@ class _Past:
         self.logged: set[tuple[str, str, str]] = set()
         self.numbers: list[str] = []
         self.notices: dict[str, list[str]] = {}
+        self.evidence: dict[str, evidence.Remembered] = {}  # the count since each number's latest hand-over
+        self.counted: Mapping[tuple[str, ...], Evidence] = {}
         # The entry that holds what was last decided on each number (not yet parsed: most
         # rows never need it); an archive voids it (the decision went with the cleared cells).
         self.record: dict[str, tuple[Transition, str]] = {}
@@ -249,6 +257,9 @@ class _Past:
                 self.decision_fingerprint[e.register_no] = e.fingerprint
             if e.code in handovers:
                 self.handover[e.register_no] = e.time
+                self.evidence.pop(e.register_no, None)
+            elif e.code == evidence.COUNTED and (memo := evidence.read(e.archive)) is not None:
+                self.evidence[e.register_no] = evidence.Remembered(e.time, *memo)
             if (t := transitions.get(e.code)) is not None:
                 if t.archive:
                     self.record.pop(e.register_no, None)
@@ -295,6 +306,7 @@ class _RowRun:
     entries: list[HistoryEntry] = field(default_factory=list)
     delays: list[Delay] = field(default_factory=list)
     stamps: tuple[datetime | None, ...] = ()
+    handed_over: bool = False  # a hand-over taken in this run: an earlier count is not this one's
 
     def __post_init__(self) -> None:
         self.values = dict(self.row.values)
@@ -337,6 +349,7 @@ class _RowRun:
         elif fold(typed_status) != fold(wf.status[before].label if before else ""):
             self._restore(typed_status, state)
         self._check(state)
+        self._evidence(state)
         fields = field_findings(self.row.number, self.values, wf, self.now.date())
         # A requirement refused on a cell that holds something unreadable: the cell's own
         # finding says what is wrong with it, which "fill it in" would not.
@@ -438,6 +451,7 @@ class _RowRun:
             self.decision_fingerprint = self.content
         if t.handover:
             self.latest_handover = self.now
+            self.handed_over = True
         name = cells.squash(self.values.get(t.actor_column)) if t.actor_column else ""
         to = t.to or state
         self._log(state, to, self.workflow.roles[t.actor], name, reason, t.id, archived)
@@ -487,6 +501,55 @@ class _RowRun:
                 HistoryEntry(self.now, self.number, label, label, self.workflow.roles["system"], "",
                              finding.message(self.lang), self.content, check.finding)
             )
+
+    def _evidence(self, state: str) -> None:
+        """The count behind the row's links: counted now (logged, so it is remembered) or
+        remembered since the latest hand-over; written to the count column when the register
+        has it, and shown with its findings while the row waits for review."""
+        wanted = self.workflow.evidence
+        if wanted is None:
+            return
+        links = evidence.links(self.values.get(wanted.links))
+        if not links:
+            return
+        links_fingerprint = evidence.fingerprint(links)
+        memo = None if self.handed_over else self.past.evidence.get(self.number)
+        if memo is not None and memo.links != links_fingerprint:
+            memo = None
+        # A count made for another row with the same links is this row's only once it is handed over.
+        fresh = self.handed_over or state in wanted.shown_in
+        found = self.past.counted.get(links) if fresh else None
+        if isinstance(found, Count):
+            if memo is None or memo.count != found:
+                label = self.workflow.status[state].label
+                self.entries.append(HistoryEntry(
+                    self.now, self.number, label, label, self.workflow.roles["system"], "",
+                    messages.render(evidence.COUNTED, self.lang, count=found.files), self.content, evidence.COUNTED,
+                    evidence.write(links_fingerprint, found)))
+        elif memo is not None:
+            found = memo.count
+        if wanted.verified and wanted.verified in self.row.values:
+            # A count of other links (or none yet) is not this hand-over's: the cell is emptied.
+            self.values[wanted.verified] = found.files if isinstance(found, Count) else None
+        if found is None or state not in wanted.shown_in:
+            return
+        header = self.workflow.column[wanted.links].header
+        if not isinstance(found, Count):
+            self.findings.append(Finding(found.code, self.row.number, header, Severity.WARNING, None, found.params))
+            return
+        shown = ", ".join(found.names) + (", …" if found.files > len(found.names) else "")
+        self.findings.append(Finding("evidence-found", self.row.number, header, Severity.INFO, None,
+                                     {"count": found.files, "names": shown or "–"}))
+        typed_column = self.workflow.column[wanted.typed] if wanted.typed else None
+        if typed_column is None:
+            return
+        if typed_column.min is not None and found.files < typed_column.min:
+            self.findings.append(Finding("evidence-below-minimum", self.row.number, header, Severity.ERROR,
+                                         None, {"count": found.files, "min": typed_column.min}))
+        typed = cells.parse_whole(self.values.get(typed_column.key))
+        if isinstance(typed, int) and found.files < typed:
+            self.findings.append(Finding("evidence-below-typed", self.row.number, header, Severity.ERROR, None,
+                                         {"count": found.files, "typed": typed, "typed_header": typed_column.header}))
 
     def _log(
         self, state: str | None, to: str | None, role: str, name: str, reason: str, code: str, archived: str

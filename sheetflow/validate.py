@@ -69,7 +69,7 @@ def _flag(column: Column, raw: Cell, today: date) -> Iterator[tuple[str, dict[st
 
 
 def _urls(column: Column, raw: Cell, today: date) -> Iterator[tuple[str, dict[str, object]]]:
-    parsed = cells.parse_urls(raw)
+    parsed = cells.parse_urls(raw, folders=column.folders)
     if isinstance(parsed, cells.Unreadable):
         yield parsed.code, parsed.params
 

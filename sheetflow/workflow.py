@@ -63,6 +63,10 @@ class Column(_Model):
     max_length: int | None = Field(default=None, ge=1)
     not_after_today: bool = False
     hidden: bool = False
+    # A system column a register may lack: when its header is missing, sync leaves it out.
+    optional: bool = False
+    # A urls column that may also name a folder on disk or the office network (Excel registers).
+    folders: bool = False
     width: float = Field(default=14, gt=0)
 
     @model_validator(mode="after")
@@ -136,6 +140,15 @@ class Recap(_Model):
     reason: Key | None = None  # the column holding why a row was rejected
 
 
+class Evidence(_Model):
+    """The photos and videos behind a links column, counted when a row is handed over."""
+
+    links: Key
+    typed: Key | None = None  # the count the team typed; its ``min`` is the SOP's minimum
+    verified: Key | None = None  # where the count is written (an optional system column)
+    shown_in: tuple[Key, ...] = ()  # statuses whose notes show the count and its findings
+
+
 class Sheets(_Model):
     register_: str = Field(default="Register", alias="register")
     history: str = "Riwayat"
@@ -164,6 +177,7 @@ class Workflow(_Model):
     # People's columns a pasted copy of a row must not inherit (another row's decision or
     # upload): archived to the history as the copy's first entry, then cleared.
     not_inherited: tuple[Key, ...] = ()
+    evidence: Evidence | None = None
     _definition: str = PrivateAttr(default="")
 
     @field_validator("timezone")
@@ -225,6 +239,15 @@ class Workflow(_Model):
                 problems.append(f"not_inherited: unknown column '{key}'")
             elif key in system:
                 problems.append(f"not_inherited: '{key}' is a system column (those always start empty on a copy)")
+        if self.evidence:
+            named = filter(None, [self.evidence.links, self.evidence.typed, self.evidence.verified])
+            problems += [f"evidence: unknown column '{k}'" for k in named if k not in columns]
+            problems += [f"evidence.shown_in: unknown status '{s}'" for s in self.evidence.shown_in
+                         if s not in statuses]
+        problems += [f"columns[{c.key}].optional: only a system column may be optional"
+                     for c in self.columns if c.optional and not c.is_system]
+        problems += [f"columns[{c.key}].optional: the engine needs this column"
+                     for c in self.columns if c.optional and c.key in required_columns]
         for i, d in enumerate(self.deadlines):
             if d.stamp not in columns:
                 problems.append(f"deadlines[{i}].stamp: unknown column '{d.stamp}'")

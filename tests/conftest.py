@@ -28,6 +28,7 @@ def emulator(emulator_server):
     yield emulator_server
     emulator_server.clear_faults()
     emulator_server.clear_hooks()
+    emulator_server.drive_quota(None)
 
 
 @pytest.fixture(scope="session")

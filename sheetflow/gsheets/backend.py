@@ -21,6 +21,7 @@ from ..memo import file_digest
 from ..table import Batch, CellWrite, Chart, Sheet
 from .cells import cell_data, from_effective, trimmed
 from .client import SessionFactory, SheetsClient, UnknownRange, load_credentials
+from .drive import DriveCounter
 from .ratelimit import RateLimiter
 from .source import spreadsheet_id
 
@@ -75,6 +76,10 @@ class GoogleRegister:
     @property
     def account(self) -> str:
         return self._client.account
+
+    def evidence_counter(self) -> DriveCounter:
+        """Counts Drive links with this register's authorised session (see drive)."""
+        return DriveCounter(self._client.session, self.account)
 
     @property
     def metadata(self) -> Mapping[str, Any]:

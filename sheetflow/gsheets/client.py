@@ -26,7 +26,8 @@ from ..errors import AccessDenied, CredentialsInvalid, RegisterBusy, RegisterNot
 from ..retry import retrying
 from .ratelimit import RateLimiter
 
-SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
+# Drive read-only: to count the photos and videos behind a row's Drive links (see drive).
+SCOPES = ("https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive.readonly")
 # Builds the authorised HTTP session from the credentials; tests pass one that reaches a
 # local emulator (gspread copies its URLs at import, so a transport adapter is the way).
 SessionFactory = Callable[[service_account.Credentials], requests.Session]
@@ -85,6 +86,7 @@ class SheetsClient:
         self._limiter = limiter
         self.account = getattr(credentials, "service_account_email", "akun layanan")
         self._http = HTTPClient(credentials, session=session)
+        self.session = self._http.session  # the authorised session, shared with the Drive counter
         self._retry_options: dict[str, Any] = {"max_seconds": max_seconds}
         if sleep is not None:
             self._retry_options["sleep"] = sleep

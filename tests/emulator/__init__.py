@@ -1,4 +1,5 @@
-"""A faithful Google Sheets API v4 (and OAuth2 token endpoint) emulator for tests.
+"""A faithful Google Sheets API v4 (with a Drive v3 file store and the OAuth2 token endpoint)
+emulator for tests.
 
 with SheetsEmulator() as emu:
     key_file = make_service_account(tmp_path, emu)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from .errors import quota_exceeded
 
 FAULT_STATUSES = frozenset({400, 401, 403, 404, 429, 500, 503})
-KINDS = frozenset({"token", "read", "write"})
+KINDS = frozenset({"token", "read", "write", "drive"})
 
 
 @dataclass
@@ -19,6 +19,7 @@ class Fault:
     at: int | None
     times: int
     after_commit: bool
+    retry_after: int = 30  # seconds, in the Retry-After of a Drive 429
     seen: int = 0
 
     def due(self, kind: str) -> bool:
@@ -30,14 +31,16 @@ class Fault:
         return self.times > 0 and (self.at is None or position >= self.at)
 
 
-def make_fault(status: int, at: int | None, times: int, kind: str | None, after_commit: bool) -> Fault:
+def make_fault(
+    status: int, at: int | None, times: int, kind: str | None, after_commit: bool, retry_after: int = 30
+) -> Fault:
     if status not in FAULT_STATUSES:
         raise ValueError(f"status must be one of {sorted(FAULT_STATUSES)}")
     if kind is not None and kind not in KINDS:
         raise ValueError(f"kind must be one of {sorted(KINDS)} or None")
     if after_commit and kind not in (None, "write"):
         raise ValueError("after_commit only applies to writes")
-    return Fault(status, kind, at, times, after_commit)
+    return Fault(status, kind, at, times, after_commit, retry_after)
 
 
 class Quota:
@@ -48,6 +51,12 @@ class Quota:
         self.limits = {"read": reads_per_minute, "write": writes_per_minute}
         self.clock = clock
         self.used: dict[tuple[str, str, int], int] = {}
+
+    def allows(self, email: str, kind: str = "drive") -> bool:
+        """Spend one request of ``kind``; False when the minute's limit is already used."""
+        key = (email, kind, int(self.clock() // 60))
+        self.used[key] = self.used.get(key, 0) + 1
+        return self.used[key] <= self.limits[kind]
 
     def spend(self, email: str, kind: str) -> None:
         key = (email, kind, int(self.clock() // 60))

@@ -28,6 +28,9 @@ READ_SCOPES = frozenset(
     SCOPE_PREFIX + s for s in ("spreadsheets", "spreadsheets.readonly", "drive", "drive.readonly", "drive.file")
 )
 WRITE_SCOPES = frozenset(SCOPE_PREFIX + s for s in ("spreadsheets", "drive", "drive.file"))
+# What files.get and files.list accept (the spreadsheets scope reaches no Drive file).
+DRIVE_SCOPES = frozenset(SCOPE_PREFIX + s for s in ("drive", "drive.readonly", "drive.metadata.readonly",
+                                                    "drive.file"))
 TOKEN_LIFETIME = 3599
 _CLOCK_SKEW = 300
 

@@ -1,6 +1,8 @@
-"""SheetsEmulator: the Sheets API v4 and Google's token endpoint on 127.0.0.1, for tests.
+"""SheetsEmulator: the Sheets API v4, a Drive API v3 file store (``drive``) and Google's
+token endpoint on 127.0.0.1, for tests.
 
-Paths are Google's (/v4/spreadsheets/...); answers and errors use Google's JSON shapes.
+Paths are Google's (/v4/spreadsheets/..., /drive/v3/files...); answers and errors use
+Google's JSON shapes.
 """
 
 from __future__ import annotations
@@ -22,12 +24,12 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from google.auth.credentials import Credentials
 from google.auth.transport.requests import AuthorizedSession
 
-from . import a1, fieldmask, metadata, values
+from . import a1, drive, fieldmask, metadata, values
 from .errors import INSUFFICIENT_SCOPES, NOT_FOUND, PERMISSION_DENIED, UNAUTHENTICATED, ApiError, canned
 from .faults import Fault, Quota, make_fault
 from .locales import locale
 from .model import Sheet, Spreadsheet
-from .oauth import READ_SCOPES, WRITE_SCOPES, Authority, TokenRefused
+from .oauth import DRIVE_SCOPES, READ_SCOPES, WRITE_SCOPES, Authority, TokenRefused
 from .render import serial
 from .requests_ import Context, NotEmulated, apply_requests
 from .resource import DEFAULT_FORMAT, cell_data, spreadsheet_resource
@@ -68,6 +70,8 @@ class _Handler(BaseHTTPRequestHandler):
         record["seconds"] = emulator.clock() - started - hooks
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=UTF-8")
+        for name, value in record.get("reply_headers", {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
@@ -97,11 +101,13 @@ class SheetsEmulator:
         self._faults: list[Fault] = []
         self._hooks: list[Hook] = []
         self._quota: Quota | None = None
+        self._drive_quota: Quota | None = None
         self._sessions: list[Any] = []
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self.base_url = ""
         self._authority = Authority("")
+        self.drive = drive.DriveStore(owner)  # the Drive v3 file store, as its owner sees it
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -330,7 +336,8 @@ class SheetsEmulator:
             return sum(r.get("seconds", 0.0) for r in self.requests if kind is None or r["kind"] == kind)
 
     def fail(
-        self, status: int, *, at: int | None = None, times: int = 1, kind: str | None = None, after_commit: bool = False
+        self, status: int, *, at: int | None = None, times: int = 1, kind: str | None = None, after_commit: bool = False,
+        retry_after: int = 30,
     ) -> None:
         """Answer future matching requests with Google's error for `status`.
 
@@ -338,7 +345,7 @@ class SheetsEmulator:
         from now on; after_commit=True applies a write and then answers the error.
         """
         with self._lock:
-            self._faults.append(make_fault(status, at, times, kind, after_commit))
+            self._faults.append(make_fault(status, at, times, kind, after_commit, retry_after))
 
     def clear_faults(self) -> None:
         """Forget faults not yet spent (between tests sharing one emulator)."""
@@ -357,6 +364,17 @@ class SheetsEmulator:
     ) -> None:
         with self._lock:
             self._quota = Quota(reads_per_minute, writes_per_minute, clock)
+
+    def drive_quota(
+        self, requests_per_minute: int | None = 100, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        """Drive's per-user quota (None: none): past it, 429 rateLimitExceeded with the seconds
+        left in the minute as Retry-After."""
+        with self._lock:
+            self._drive_quota = None
+            if requests_per_minute is not None:
+                self._drive_quota = Quota(0, 0, clock)
+                self._drive_quota.limits["drive"] = requests_per_minute
 
     # -- HTTP --------------------------------------------------------------------------------------
 
@@ -391,6 +409,8 @@ class SheetsEmulator:
             if fault is not None and not fault.after_commit:
                 fault.times -= 1
                 status, payload = self._fault_answer(fault, kind)
+                if kind == "drive" and status == 429:
+                    record["reply_headers"] = {"Retry-After": str(fault.retry_after)}
             elif kind == "token":
                 status, payload = self._token(body)
             else:
@@ -409,6 +429,8 @@ class SheetsEmulator:
     def _fault_answer(fault: Fault, kind: str) -> tuple[int, Any]:
         if kind == "token":
             return fault.status, {"error": _TOKEN_FAULTS[fault.status], "error_description": "Injected failure"}
+        if kind == "drive":
+            return fault.status, drive.canned(fault.status).body()
         return fault.status, canned(fault.status, kind).body()
 
     def _token(self, form: Any) -> tuple[int, Any]:
@@ -428,10 +450,15 @@ class SheetsEmulator:
                 if grant is None:
                     raise ApiError(401, UNAUTHENTICATED)
                 record["caller"] = grant.email
-                if not grant.scopes & (WRITE_SCOPES if record["kind"] == "write" else READ_SCOPES):
+                kind = record["kind"]
+                if not grant.scopes & {"write": WRITE_SCOPES, "drive": DRIVE_SCOPES}.get(kind, READ_SCOPES):
                     raise ApiError(403, INSUFFICIENT_SCOPES)
-                if self._quota is not None:
+                if self._quota is not None and kind != "drive":
                     self._quota.spend(grant.email, record["kind"])
+                if self._drive_quota is not None and kind == "drive" and not self._drive_quota.allows(grant.email):
+                    left = 60 - int(self._drive_quota.clock() % 60)
+                    record["reply_headers"] = {"Retry-After": str(left)}
+                    raise drive.rate_limited()
                 if bad_json:
                     raise ApiError(400, "Invalid JSON payload received. Unexpected token.")
                 payload = self._route(method, path, query, body or {}, grant.email)
@@ -445,6 +472,8 @@ class SheetsEmulator:
             return 500, ApiError(500, "Internal error encountered.").body()
 
     def _route(self, method: str, path: str, query: dict, body: dict, caller: str) -> Any:
+        if path.startswith(drive.PREFIX):
+            return self.drive.route(method, path, query, caller)
         prefix = "/v4/spreadsheets/"
         if not path.startswith(prefix) or len(path) == len(prefix):
             raise NotEmulated(f"{method} {path}")
@@ -510,6 +539,8 @@ class SheetsEmulator:
 def _kind(method: str, path: str) -> str:
     if path == "/token":
         return "token"
+    if path.startswith("/drive/"):
+        return "drive"
     # Searching metadata and reading by data filter are POSTs that Google counts as reads.
     if method == "GET" or path.endswith((":search", ":batchGetByDataFilter", ":getByDataFilter")):
         return "read"

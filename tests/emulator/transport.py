@@ -15,16 +15,18 @@ from google.auth.transport.requests import AuthorizedSession, Request
 from requests.adapters import BaseAdapter, HTTPAdapter
 
 SHEETS_ORIGIN = "https://sheets.googleapis.com"
+DRIVE_ORIGIN = "https://www.googleapis.com"  # Drive v3: https://www.googleapis.com/drive/v3/
 
 
 class _Rewrite(HTTPAdapter):
-    def __init__(self, base_url: str):
+    def __init__(self, base_url: str, origin: str = SHEETS_ORIGIN):
         super().__init__()
         self._base_url = base_url
+        self._origin = origin
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         assert request.url is not None
-        request.url = self._base_url + request.url[len(SHEETS_ORIGIN) :]
+        request.url = self._base_url + request.url[len(self._origin) :]
         kwargs["proxies"] = {}
         return super().send(request, **kwargs)
 
@@ -43,6 +45,7 @@ def _mount(session: requests.Session, base_url: str) -> None:
     session.mount("http://", _Refuse())
     session.mount(base_url + "/", HTTPAdapter())
     session.mount(SHEETS_ORIGIN + "/", _Rewrite(base_url))
+    session.mount(DRIVE_ORIGIN + "/drive/", _Rewrite(base_url, DRIVE_ORIGIN))
 
 
 def authorized_session(credentials: Credentials, base_url: str) -> tuple[AuthorizedSession, requests.Session]:
