@@ -31,7 +31,7 @@ from sheetflow import api
 from sheetflow.cli import cli
 from sheetflow.errors import SheetflowError
 from sheetflow.history_headers import HISTORY_HEADERS
-from sheetflow.xlsx import writer
+from sheetflow.xlsx import files as xlsx_files
 
 SHEETS = (WORKFLOW.sheets.register_, WORKFLOW.sheets.history, WORKFLOW.sheets.recap)
 NOW = "2024-07-03T10:00"
@@ -209,7 +209,7 @@ def _read_only_folder(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise PermissionError(errno.EACCES, "Permission denied", str(folder))
 
-    monkeypatch.setattr(writer.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(xlsx_files.tempfile, "mkstemp", refuse)
 
 
 def _rename_refused(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
@@ -217,7 +217,7 @@ def _rename_refused(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise PermissionError(errno.EACCES, "Permission denied", str(folder))
 
-    monkeypatch.setattr(writer.os, "replace", refuse)
+    monkeypatch.setattr(xlsx_files.os, "replace", refuse)
 
 
 FAILURES = {

@@ -19,7 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from sheetflow.errors import RegisterLocked, RegisterNotFound, RegisterUnreadable, RegisterUnwritable
 from sheetflow.table import Batch, CellWrite
-from sheetflow.xlsx import writer
+from sheetflow.xlsx import files as xlsx_files
 from sheetflow.xlsx.backend import open_workbook
 
 WHEN = datetime(2024, 7, 3, 9, 30)
@@ -265,8 +265,8 @@ def _fail(*args: object, **kwargs: object) -> None:
     ("target", "name", "replacement"),
     [
         (Workbook, "save", _fail_mid_save),
-        (writer.shutil, "copy2", _fail),
-        (writer.os, "replace", _fail),
+        (xlsx_files, "_keep_backup", _fail),
+        (xlsx_files.os, "replace", _fail),
     ],
     ids=["while-writing", "while-backing-up", "while-replacing"],
 )
@@ -285,7 +285,7 @@ def test_failed_save_leaves_the_original_intact(
 
 def test_failed_save_leaves_no_temporary_file(register: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with open_workbook(register, write=True) as opened:
-        monkeypatch.setattr(writer.os, "replace", _fail)
+        monkeypatch.setattr(xlsx_files.os, "replace", _fail)
         with pytest.raises(RegisterUnwritable, match="tidak dapat disimpan"):
             opened.apply(_write(2, 3, "Ditolak"))
         monkeypatch.undo()

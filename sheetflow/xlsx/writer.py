@@ -3,9 +3,7 @@ conditional formatting, then saving atomically."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
+import io
 import zipfile
 from collections.abc import Sequence
 from copy import copy
@@ -24,22 +22,25 @@ from openpyxl.worksheet.dimensions import ColumnDimension
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..collector import paused
-from ..errors import RegisterUnreadable, RegisterUnwritable, SheetflowError
+from ..errors import RegisterUnreadable, SheetflowError
 from ..table import Batch, Cell, Chart, Values
-from .backend import DENIED_MESSAGE, UNREADABLE_MESSAGE
+from . import files
+from .backend import UNREADABLE_MESSAGE
 
 # What openpyxl raises for a file that is not a readable workbook: not a zip, a zip
 # without the workbook parts, the old .xls format, or broken or hostile XML.
 _UNREADABLE = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, SyntaxError)
 
 
-def write_batch(path: Path, batch: Batch) -> None:
+def write_batch(snapshot: files.Snapshot, content: bytes, batch: Batch) -> None:
+    """Applies ``batch`` to ``content``, the bytes read as ``snapshot``, and replaces the file."""
     with paused():  # openpyxl's load and save alone make millions of objects
-        _write_batch(path, batch)
+        _write_batch(snapshot, content, batch)
 
 
-def _write_batch(path: Path, batch: Batch) -> None:
-    workbook = _load(path)
+def _write_batch(snapshot: files.Snapshot, content: bytes, batch: Batch) -> None:
+    path = snapshot.path
+    workbook = _load(content, path)
     fmt = batch.datetime_format
     styles: _Styles = {}
     for write in batch.writes:
@@ -64,7 +65,7 @@ def _write_batch(path: Path, batch: Batch) -> None:
     for sheet in workbook.worksheets:
         _cover_rows_with_filter(sheet, filled.get(sheet.title))
     try:
-        _save_atomically(workbook, path)
+        files.replace(snapshot, workbook.save)
     finally:
         _release(workbook)
 
@@ -100,13 +101,11 @@ def _sheet(workbook: Workbook, name: str) -> Worksheet:
     return workbook[name] if name in workbook.sheetnames else workbook.create_sheet(name)
 
 
-def _load(path: Path) -> Workbook:
+def _load(content: bytes, path: Path) -> Workbook:
     try:
         # Formulas are loaded as formulas (not data_only) so that saving keeps them;
         # macros are kept because Excel refuses an .xlsm saved without them.
-        return openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
-    except PermissionError:
-        raise RegisterUnreadable(DENIED_MESSAGE.format(name=path.name)) from None
+        return openpyxl.load_workbook(io.BytesIO(content), keep_vba=path.suffix.lower() == ".xlsm")
     except _UNREADABLE:
         raise RegisterUnreadable(UNREADABLE_MESSAGE.format(name=path.name)) from None
 
@@ -236,30 +235,3 @@ def _put(cell: XlCell, value: Cell, datetime_format: str) -> None:
         cell.data_type = "s"
     elif isinstance(value, datetime):
         cell.number_format = datetime_format
-
-
-def _save_atomically(workbook: Workbook, path: Path) -> None:
-    try:
-        _replace(workbook, path)
-    except OSError as exc:
-        raise RegisterUnwritable(
-            f"{path.name} tidak dapat disimpan ({exc.strerror or exc}); periksa ruang disk dan izin tulis folder "
-            "itu. Berkas asli tidak berubah."
-        ) from exc
-
-
-def _replace(workbook: Workbook, path: Path) -> None:
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    temporary = Path(name)
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            workbook.save(stream)
-            stream.flush()
-            os.fsync(stream.fileno())
-        # mkstemp makes the file private; the register keeps the mode people gave it.
-        shutil.copymode(path, temporary)
-        shutil.copy2(path, path.with_name(f"{path.name}.bak"))
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
