@@ -1,9 +1,7 @@
 """One measured process: runs a job, then reports its own peak memory on stderr.
 
-    python -m bench.child sync FILE NOW          # sheetflow sync, as cron runs it
+    python -m bench.child sync FILE NOW          # sheetflow sync, as cron runs it (and the writer's own memory)
     python -m bench.child calamine FILE          # baseline: the fastest plain read
-    python -m bench.child openpyxl-load FILE     # baseline: what openpyxl needs to load
-    python -m bench.child openpyxl-roundtrip FILE OUT   # baseline: load + save, any formatting-keeping writer
 """
 
 from __future__ import annotations
@@ -14,9 +12,23 @@ import sys
 
 
 def main(job: str, *args: str) -> None:
+    writer_kib = 0
     if job == "sync":
         from sheetflow.cli import cli
+        from sheetflow.xlsx import writer
 
+        write_batch = writer.write_batch
+
+        def measured(*arguments: object) -> None:
+            # What the write adds above what the process holds when it starts: the peak is
+            # reset (Linux: clear_refs 5), then compared with the resident size before.
+            nonlocal writer_kib
+            reset_peak()
+            before = status("VmRSS")
+            write_batch(*arguments)
+            writer_kib = status("VmHWM") - before
+
+        writer.write_batch = measured
         cli.main(["sync", "--quiet", args[0], "--now", args[1]], standalone_mode=False)
     elif job == "calamine":
         from python_calamine import CalamineWorkbook
@@ -24,26 +36,27 @@ def main(job: str, *args: str) -> None:
         book = CalamineWorkbook.from_path(args[0])
         for name in book.sheet_names:
             book.get_sheet_by_name(name).to_python()
-    elif job == "openpyxl-load":
-        import openpyxl
-
-        openpyxl.load_workbook(args[0])
-    elif job == "openpyxl-roundtrip":
-        import openpyxl
-
-        openpyxl.load_workbook(args[0]).save(args[1])
     else:
         raise SystemExit(f"unknown job {job}")
-    print(json.dumps({"peak_kib": peak_kib()}), file=sys.stderr)
+    print(json.dumps({"peak_kib": peak_kib(), "writer_kib": writer_kib}), file=sys.stderr)
 
 
 def peak_kib() -> int:
     # VmHWM starts afresh at exec; ru_maxrss would carry the parent's peak across fork.
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
+    return status("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def status(field: str) -> int:
+    with open("/proc/self/status", encoding="ascii") as lines:
+        for line in lines:
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1])
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return 0
+
+
+def reset_peak() -> None:
+    with open("/proc/self/clear_refs", "w", encoding="ascii") as refs:
+        refs.write("5")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from support import DAY_H, approved, handed_over, submission
 from sheetflow import api
 from sheetflow.cli import cli
 from sheetflow.errors import RegisterChanged, RegisterLocked, RegisterUnwritable
-from sheetflow.xlsx import backend, writer
+from sheetflow.xlsx import backend
 from sheetflow.xlsx import files as xlsx_files
 
 NOW = ["--now", "2024-07-03T10:00"]
@@ -289,12 +289,23 @@ def _after(function: Callable, action: Callable[[], None]) -> Callable:
     return wrapped
 
 
-# Each stage of a sync, as the function that ends it: the other save lands right after.
+def _while_writing(monkeypatch: pytest.MonkeyPatch, action: Callable[[], None]) -> None:
+    """The other save lands once the new version is written, before it is checked."""
+    replace = xlsx_files.replace
+    monkeypatch.setattr(xlsx_files, "replace", lambda snapshot, write: replace(snapshot, _after(write, action)))
+
+
+def _ending(owner: object, name: str) -> Callable[[pytest.MonkeyPatch, Callable[[], None]], None]:
+    """The other save lands when ``owner.name`` returns."""
+    return lambda monkeypatch, action: monkeypatch.setattr(owner, name, _after(getattr(owner, name), action))
+
+
+# Each stage of a sync, and how to make another save land at its end.
 STAGES = {
-    "after-the-read": (backend.XlsxRegister, "read"),
-    "during-planning": (api, "plan"),
-    "while-writing": (writer, "_load"),
-    "just-before-the-rename": (xlsx_files, "_keep_backup"),
+    "after-the-read": _ending(backend.XlsxRegister, "read"),
+    "during-planning": _ending(api, "plan"),
+    "while-writing": _while_writing,
+    "just-before-the-rename": _ending(xlsx_files, "_keep_backup"),
 }
 
 
@@ -303,9 +314,8 @@ STAGES = {
 def test_a_register_saved_during_a_sync_is_left_as_saved_and_synced_next_time(tmp_path, monkeypatch, stage, save):
     path = _register(tmp_path)
     saved = _new_submission(path, tmp_path / "saved")
-    owner, name = STAGES[stage]
     once = iter([lambda: SAVES[save](path, saved)])
-    monkeypatch.setattr(owner, name, _after(getattr(owner, name), lambda: next(once, lambda: None)()))
+    STAGES[stage](monkeypatch, lambda: next(once, lambda: None)())
 
     result = CliRunner().invoke(cli, ["sync", str(path), *NOW])
     monkeypatch.undo()

@@ -23,7 +23,6 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from files import new_register, read_rows
-from openpyxl import Workbook
 from python_calamine import CalamineWorkbook
 from support import DAY_H, WORKFLOW, approved, handed_over, rejected, reviewed, submission
 
@@ -31,7 +30,8 @@ from sheetflow import api
 from sheetflow.cli import cli
 from sheetflow.errors import SheetflowError
 from sheetflow.history_headers import HISTORY_HEADERS
-from sheetflow.xlsx import files as xlsx_files
+from sheetflow.xlsx import files
+from sheetflow.xlsx.package import PackageWriter
 
 SHEETS = (WORKFLOW.sheets.register_, WORKFLOW.sheets.history, WORKFLOW.sheets.recap)
 NOW = "2024-07-03T10:00"
@@ -195,8 +195,8 @@ def test_eight_syncs_at_once_leave_no_duplicate_riwayat_entry(tmp_path):
 
 
 # ---------------------------------------------------------------- disk full, read-only folder
-def _disk_full(self: Workbook, stream: Any) -> None:
-    stream.write(b"PK half a workbook")
+def _disk_full(self: PackageWriter, data: bytes) -> None:
+    self._stream.write(data[: len(data) // 2])
     raise OSError(errno.ENOSPC, "No space left on device")
 
 
@@ -209,7 +209,7 @@ def _read_only_folder(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise PermissionError(errno.EACCES, "Permission denied", str(folder))
 
-    monkeypatch.setattr(xlsx_files.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(files.tempfile, "mkstemp", refuse)
 
 
 def _rename_refused(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
@@ -217,11 +217,11 @@ def _rename_refused(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise PermissionError(errno.EACCES, "Permission denied", str(folder))
 
-    monkeypatch.setattr(xlsx_files.os, "replace", refuse)
+    monkeypatch.setattr(files.os, "replace", refuse)
 
 
 FAILURES = {
-    "disk-full": lambda monkeypatch, folder: monkeypatch.setattr(Workbook, "save", _disk_full),
+    "disk-full": lambda monkeypatch, folder: monkeypatch.setattr(PackageWriter, "_write", _disk_full),
     "read-only-folder": _read_only_folder,
     "rename-refused": _rename_refused,
 }

@@ -60,8 +60,8 @@ class XlsxRegister:
     """One register file: ``read`` gives raw rows, ``apply`` writes a batch and saves.
 
     Most syncs change nothing, so reading must be cheap: values come from calamine's
-    reader (a fraction of openpyxl's load time), and the workbook is loaded with openpyxl,
-    which keeps every format, only when there is something to write."""
+    reader. A write edits the very bytes that were read (``writer``), so the plan and the
+    file it changes are the same."""
 
     def __init__(self, path: Path, *, writable: bool):
         self._path = path
@@ -99,7 +99,7 @@ class XlsxRegister:
             raise RuntimeError("register was opened without write=True (dry run)")
         # Someone may have opened the file in Excel while this sync was working.
         refuse_if_open(self._path)
-        from .writer import write_batch  # openpyxl's import and load are paid only to write
+        from .writer import write_batch  # lxml is imported only to write
 
         write_batch(self.snapshot, self._content, batch)
         return {}
