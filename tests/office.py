@@ -9,15 +9,16 @@ renders it; the file is closed again, so LibreOffice's lock file is gone afterwa
 
     with Office(tmp_path) as office:
         office.edit(register, [
-            copy_row("Register", 2, 5),                  # an approved row, copied below
-            typed("Register", "M5", "TOLAK"),            # a decision changed
+            copy("Register", "B2:O2", "B5"),             # an approved row, copied below
+            typed("Register", "L5", "TOLAK"),            # a decision changed
             typed("Register", "B5", "3/7/2024"),         # a date, read as the locale reads it
         ], locale="en-US")                               # an en-US profile: 7 March
         office.pdf(register)                             # LibreOffice opens and renders it
 
-``typed`` goes through Calc's own input line, so "=TRUE()" becomes a formula and a date
-or number is read by the profile's locale; ``text``, ``formula`` and ``value`` set a cell
-directly (setString, setFormula, setValue). ``shown`` reads a cell as displayed.
+``typed`` reads an entry as Calc reads what is typed: "=TRUE()" becomes a formula, a date
+or number is read in the given locale, anything else is text; ``text``, ``formula`` and
+``value`` set a cell directly (setString, setFormula, setValue). ``shown`` reads a cell
+as displayed.
 When LibreOffice or ``uno`` is missing, ``Office`` skips the test and says why.
 """
 
@@ -64,9 +65,11 @@ def value(sheet: str, cell: str, number: float) -> Step:
     return ["value", sheet, cell, number]
 
 
-def copy_row(sheet: str, source: int, target: int) -> Step:
-    """Copy row ``source`` over row ``target`` (1-based), values and formats, as copy and paste."""
-    return ["copy_row", sheet, source, target]
+def copy(sheet: str, source: str, target: str) -> Step:
+    """Copy the cells ``source`` ("B2:O2") to ``target`` (their top left, "B5"), values and
+    formats, as copy and paste. A protected sheet (the template's) refuses a paste over
+    its locked system columns: copy the staff columns only, as a person can."""
+    return ["copy", sheet, source, target]
 
 
 def comment(sheet: str, cell: str, note: str) -> Step:

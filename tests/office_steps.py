@@ -94,11 +94,10 @@ class Steps:
     def value(self, sheet, ref, number):
         self.cell(sheet, ref).setValue(number)
 
-    def copy_row(self, sheet, source, target):
+    def copy(self, sheet, source, target):
         page = self.doc.Sheets.getByName(sheet)
-        rows = page.getRows()
-        origin = rows.getByIndex(source - 1).RangeAddress
-        page.copyRange(page.getCellByPosition(0, target - 1).CellAddress, origin)
+        origin = page.getCellRangeByName(source).RangeAddress
+        page.copyRange(page.getCellRangeByName(target).CellAddress, origin)
 
     def comment(self, sheet, ref, text):
         page = self.doc.Sheets.getByName(sheet)
