@@ -158,27 +158,28 @@ class SheetEditor:
         last = rows.last_filled()
         if last is None:
             return False
-        wanted = set(range(last if last < len(rows) else 0, len(rows)))
+        # From the last filled row on, every row is read: appended rows may join them.
+        wanted = set(rows.from_row(last if last < rows.content_end else rows.content_start))
         for number in sorted(self._edit.writes.keys() | self._edit.fit):
-            index = rows.find(number)
-            if index is None:
+            start = rows.find(number)
+            if start is None:
                 return False
-            if index < len(rows):
-                wanted.add(index)
+            if start < rows.content_end:
+                wanted.add(start)
         copied = rows.content_start
         view = memoryview(data)
-        for index in sorted(wanted):
-            start, end = rows.span(index)
+        for start in sorted(wanted):
+            end = rows.end(start)
             if start > copied:
                 self._copy(view[copied:start])
-            self._arrived(rows.parse(index))
+            self._arrived(rows.parse(start))
             copied = end
         if copied < rows.content_end:
             self._copy(view[copied:rows.content_end])
         for number in self._created:
             self._place(self._filled_in(self._new_row(number), number), number)
         # The last filled row read above must still be filled, or the one above it is last.
-        return last >= len(rows) or self.result.last_filled >= rows.number(last)
+        return last >= rows.content_end or self.result.last_filled >= rows.number(last)
 
     def _copy(self, raw: memoryview) -> None:
         for _, row in self._pending:
@@ -436,12 +437,12 @@ class _Rows:
     start tag. Each row taken from here is parsed with lxml, wrapped in the sheet's own
     start tag so its prefixes resolve; a sheet that is not like this is parsed whole."""
 
-    def __init__(self, data: bytes, root_tag: bytes, content_start: int, content_end: int, starts: list[int]):
+    def __init__(self, data: bytes, root_tag: bytes, prefix: bytes, content_start: int, content_end: int):
         self._data = data
         self._root_tag = root_tag
         self._root_end = b"</" + root_tag[1:].split(None, 1)[0].rstrip(b">") + b">"
+        self._needle = b"<" + prefix + b"row"
         self.content_start, self.content_end = content_start, content_end
-        self._starts = starts
         self._numbers: dict[int, int | None] = {}
 
     @classmethod
@@ -451,7 +452,7 @@ class _Rows:
         start = data.find(b"<")
         if data.startswith(b"<?", start):
             start = data.find(b"<", data.find(b"?>", start))
-        if start < 0 or b"<?" in data[start:]:
+        if start < 0 or data.find(b"<?", start) >= 0:
             return None
         end = _tag_end(data, start)
         if end is None:
@@ -461,71 +462,89 @@ class _Rows:
             root = etree.fromstring(root_tag + b"</" + root_tag[1:].split(None, 1)[0].rstrip(b">") + b">")
         except etree.XMLSyntaxError:
             return None
-        prefix = root.prefix
-        if root.tag != f"{{{MAIN}}}worksheet" or root.nsmap.get(prefix) != MAIN:
+        if root.tag != f"{{{MAIN}}}worksheet" or root.nsmap.get(root.prefix) != MAIN:
             return None
-        name = (prefix + ":" if prefix else "").encode()
-        opening = data.find(b"<" + name + b"sheetData", end)
+        prefix = (root.prefix + ":" if root.prefix else "").encode()
+        opening = data.find(b"<" + prefix + b"sheetData", end)
         if opening < 0:
             return None
         content_start = _tag_end(data, opening)
-        content_end = data.rfind(b"</" + name + b"sheetData>")
+        content_end = data.rfind(b"</" + prefix + b"sheetData>")
         if content_start is None or data[content_start - 2] == ord("/") or content_end < content_start:
             return None
         if data.find(b"xmlns", content_start, content_end) >= 0:
             return None
-        starts, needle, position = [], b"<" + name + b"row", content_start
-        while (position := data.find(needle, position, content_end)) >= 0:
+        return cls(data, root_tag, prefix, content_start, content_end)
+
+    def next(self, position: int) -> int:
+        """The start of the first row at or after ``position`` (``content_end``: none)."""
+        data, needle = self._data, self._needle
+        while (position := data.find(needle, position, self.content_end)) >= 0:
             if data[position + len(needle)] in b" \t\r\n/>":
-                starts.append(position)
+                return position
             position += len(needle)
-        return cls(data, root_tag, content_start, content_end, starts)
+        return self.content_end
 
-    def __len__(self) -> int:
-        return len(self._starts)
+    def previous(self, position: int) -> int | None:
+        """The start of the last row before ``position``."""
+        data, needle = self._data, self._needle
+        while (position := data.rfind(needle, self.content_start, position)) >= 0:
+            if data[position + len(needle)] in b" \t\r\n/>":
+                return position
+        return None
 
-    def span(self, index: int) -> tuple[int, int]:
-        following = index + 1
-        return self._starts[index], self._starts[following] if following < len(self._starts) else self.content_end
+    def end(self, start: int) -> int:
+        return self.next(start + 1)
 
-    def parse(self, index: int) -> etree._Element:
-        start, end = self.span(index)
-        root = etree.fromstring(self._root_tag + self._data[start:end] + self._root_end, _ROW_PARSER)
+    def from_row(self, start: int) -> Iterator[int]:
+        while start < self.content_end:
+            yield start
+            start = self.end(start)
+
+    def parse(self, start: int) -> etree._Element:
+        root = etree.fromstring(self._root_tag + self._data[start:self.end(start)] + self._root_end, _ROW_PARSER)
         return root[0]
 
-    def number(self, index: int) -> int | None:
-        if index not in self._numbers:
-            reference = self.parse(index).get("r")
-            self._numbers[index] = int(reference) if reference and reference.isdigit() else None
-        return self._numbers[index]
+    def number(self, start: int) -> int | None:
+        if start not in self._numbers:
+            reference = self.parse(start).get("r")
+            self._numbers[start] = int(reference) if reference and reference.isdigit() else None
+        return self._numbers[start]
 
     def find(self, number: int) -> int | None:
-        """The index of row ``number``, or of the first row below it (``len``: none);
+        """The start of row ``number``, or of the first row below it (``content_end``: none);
         None when a row on the way has no number or the rows are out of order."""
-        low, high = 0, len(self._starts)
-        while low < high:
-            middle = (low + high) // 2
-            found = self.number(middle)
+        low, high = self.content_start, self.content_end
+        while low < high:  # rows before low are above ``number``; rows from high on are not
+            row = self.next((low + high) // 2)
+            if row >= high:
+                high = (low + high) // 2
+                continue
+            found = self.number(row)
             if found is None:
                 return None
             if found < number:
-                low = middle + 1
+                low = row + 1
             else:
-                high = middle
-        before = self.number(low - 1) if low else 0
-        after = self.number(low) if low < len(self._starts) else number
-        if before is None or after is None or not before < number <= after:
+                high = row
+        row = self.next(low)
+        before = self.previous(row)
+        after = self.number(row) if row < self.content_end else number
+        above = self.number(before) if before is not None else 0
+        if after is None or above is None or not above < number <= after:
             return None
-        return low
+        return row
 
     def last_filled(self) -> int | None:
-        """The index of the last row with a value (``len``: the sheet has none)."""
-        for index in range(len(self._starts) - 1, -1, -1):
-            if self.number(index) is None:
+        """The start of the last row with a value (``content_end``: the sheet has none)."""
+        row = self.previous(self.content_end)
+        while row is not None:
+            if self.number(row) is None:
                 return None
-            if _has_value(self.parse(index)):
-                return index
-        return len(self._starts)
+            if _has_value(self.parse(row)):
+                return row
+            row = self.previous(row)
+        return self.content_end
 
     def skeleton(self) -> etree._Element:
         """The sheet without its rows: everything before and after them, parsed."""
