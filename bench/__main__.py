@@ -131,7 +131,7 @@ def main() -> None:
         assert synced.stat().st_mtime_ns == before, "the no-op sync wrote the file"
         WRITER_KIB.clear()
         (changed, changed_peak), (changed_calamine, calamine_peak) = paired_runs(
-            runs, (fresh_copy, "sync", str(scratch / "register.xlsx"), now), (None, "calamine", str(edited)))
+            runs, (fresh_copy, "sync-write", str(scratch / "register.xlsx"), now), (None, "calamine", str(edited)))
         with zipfile.ZipFile(edited) as archive:
             xml_mib = sum(info.file_size for info in archive.infolist()) / 2**20
         results.append({
@@ -183,7 +183,8 @@ def write_results(results: list[dict], google: dict | None) -> None:
               "|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
         lines.append(
-            f"| {r['rows']:,} | {r['xml_mib']:.1f} MiB | {r['noop_peak_mib']:.0f} MiB | {r['calamine_peak_mib']:.0f} MiB"
+            f"| {r['rows']:,} | {r['xml_mib']:.1f} MiB | {r['noop_peak_mib']:.0f} MiB | "
+            f"{r['calamine_peak_mib']:.0f} MiB"
             f" | {r['changed_peak_mib']:.0f} MiB | {r['changed_peak_mib'] / r['xml_mib']:.2f}× | "
             f"{r['writer_mib']:.0f} MiB | **{r['writer_mib'] / r['xml_mib']:.2f}×** |"
         )

@@ -1,6 +1,7 @@
 """One measured process: runs a job, then reports its own peak memory on stderr.
 
-    python -m bench.child sync FILE NOW          # sheetflow sync, as cron runs it (and the writer's own memory)
+    python -m bench.child sync FILE NOW          # sheetflow sync, as cron runs it
+    python -m bench.child sync-write FILE NOW    # the same, also reporting the writer's own memory
     python -m bench.child calamine FILE          # baseline: the fastest plain read
 """
 
@@ -14,6 +15,11 @@ import sys
 def main(job: str, *args: str) -> None:
     writer_kib = 0
     if job == "sync":
+        from sheetflow.cli import cli
+
+        cli.main(["sync", "--quiet", args[0], "--now", args[1]], standalone_mode=False)
+    elif job == "sync-write":
+        # Imports the writer up front (a no-op sync would not): only for syncs that write.
         from sheetflow.cli import cli
         from sheetflow.xlsx import writer
 

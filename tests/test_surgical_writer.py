@@ -43,12 +43,12 @@ def _cell_value(value: object) -> object:
 
 
 def made_by_xlsxwriter(folder: Path, *rows: dict, formulas: dict[tuple[int, str], tuple[str, object]] | None = None,
-                       name: str = "register.xlsx") -> Path:
+                       name: str = "register.xlsx", date_1904: bool = False) -> Path:
     """A register as XlsxWriter writes it, with content sync must keep. ``formulas``: at (row
     index, column key), a formula and the value it shows."""
     path = folder / name
     (folder / "pixel.png").write_bytes(PIXEL)
-    book = xlsxwriter.Workbook(str(path))
+    book = xlsxwriter.Workbook(str(path), {"date_1904": date_1904})
     dated = book.add_format({"num_format": "dd/mm/yyyy"})
     bold = book.add_format({"bold": True, "font_color": "red"})
     sheet = book.add_worksheet(SHEETS.register_)
@@ -158,6 +158,14 @@ def test_a_second_sync_changes_nothing(synced):
     assert (result.plan.changed, path.read_bytes() == content) == (False, True)
 
 
+@pytest.mark.parametrize("date_1904", [False, True], ids=["1900-dates", "1904-dates"])
+def test_times_sync_writes_read_back_as_written(tmp_path, date_1904):
+    path = made_by_xlsxwriter(tmp_path, handed_over(), date_1904=date_1904)
+    api.sync_register(path, now=DAY_H)
+    (row,) = register_rows(path)
+    assert row["Waktu Diserahkan"] == DAY_H.replace(tzinfo=None)
+
+
 def test_a_formula_in_a_staff_cell_is_read_as_shown_and_kept(tmp_path):
     path = made_by_xlsxwriter(tmp_path, handed_over(), formulas={(1, "documentation_count"): ("=4+4", 8)})
     api.sync_register(path, now=DAY_H)
@@ -190,7 +198,8 @@ def test_control_characters_in_staff_cells_sync_and_read_back(tmp_path, row, key
     api.sync_register(path, now=DAY_H)
     (shown,) = register_rows(path)
     book = CalamineWorkbook.from_path(str(path))
-    quoted = [v for name in (SHEETS.history, SHEETS.recap) for row in book.get_sheet_by_name(name).to_python() for v in row]
+    quoted = [v for name in (SHEETS.history, SHEETS.recap)
+              for row in book.get_sheet_by_name(name).to_python() for v in row]
     assert shown[HEADERS[COLUMN[key]]] == text
     assert text in quoted  # what sync wrote of it: the reviewer in Riwayat, the reason in Rekap
     assert not api.sync_register(path, now=DAY_H).plan.changed
@@ -224,7 +233,7 @@ def test_a_sheet_sync_must_write_that_is_a_chart_sheet_is_refused_and_nothing_wr
     book.add_chartsheet(SHEETS.recap).set_chart(chart)
     book.close()
     content = path.read_bytes()
-    with pytest.raises(SheetflowError, match="Rekap .*bukan lembar kerja biasa"):
+    with pytest.raises(SheetflowError, match=r"Rekap .*bukan lembar kerja biasa"):
         api.sync_register(path, now=DAY_H)
     assert path.read_bytes() == content
 
@@ -340,3 +349,20 @@ def test_a_full_disk_is_one_sentence_and_leaves_the_register_and_backup_whole(tm
     assert "Exception ignored" not in done.stderr
     assert (path.read_bytes() == before, backup.read_bytes() == backed_up) == (True, True)
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_a_formula_other_cells_share_is_never_overwritten(tmp_path):
+    made = made_by_xlsxwriter(tmp_path, handed_over(), formulas={(1, "status"): ('="Draf"', "Draf")}, name="asal.xlsx")
+    path = tmp_path / "register.xlsx"
+    status = _letters(COLUMN["status"])
+    with zipfile.ZipFile(made) as source, zipfile.ZipFile(path, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "xl/worksheets/sheet1.xml":  # the formula of P2, shared with P3 as Excel stores a fill-down
+                data = data.replace(b'<f>"Draf"</f>', f'<f t="shared" ref="{status}2:{status}3" si="0">"Draf"</f>'
+                                    .encode())
+            target.writestr(name, data)
+    content = path.read_bytes()
+    with pytest.raises(SheetflowError, match=f"{status}2 .*dipakai bersama sel lain"):
+        api.sync_register(path, now=DAY_H)
+    assert path.read_bytes() == content

@@ -19,8 +19,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sheetflow.errors import RegisterLocked, RegisterNotFound, RegisterUnreadable, RegisterUnwritable
 from sheetflow.table import Batch, CellWrite
 from sheetflow.xlsx import files
-from sheetflow.xlsx.package import PackageWriter
 from sheetflow.xlsx.backend import open_workbook
+from sheetflow.xlsx.package import PackageWriter
 
 WHEN = datetime(2024, 7, 3, 9, 30)
 GREY = PatternFill(fill_type="solid", start_color="F2F2F2", end_color="F2F2F2")

@@ -33,6 +33,7 @@ class _Entry:
     flags: int
     method: int
     compressed: int
+    inflated: int
     offset: int
 
 
@@ -57,26 +58,9 @@ class Package:
         if entry.method == 0:
             return bytes(data)
         if entry.method == 8:
-            return zlib.decompress(data, -15)
+            # Inflated into one buffer of the size the directory records: never twice in memory.
+            return zlib.decompress(data, -15, max(entry.inflated, 1))
         raise self._unreadable()
-
-    def chunks(self, name: str, size: int = 1 << 18) -> Iterator[bytes]:
-        """The part's bytes, ``size`` at most at a time: a parser fed them never holds the
-        whole inflated part (a sheet inflates ten times over)."""
-        entry = self._entries[name]
-        data = self._stored(entry)
-        if entry.method == 0:
-            for start in range(0, len(data), size):
-                yield bytes(data[start:start + size])
-            return
-        if entry.method != 8:
-            raise self._unreadable()
-        inflater = zlib.decompressobj(-15)
-        pending = bytes(data)
-        while pending and not inflater.eof:
-            yield inflater.decompress(pending, size)
-            pending = inflater.unconsumed_tail
-        yield inflater.flush()
 
     def _stored(self, entry: _Entry) -> memoryview:
         start = entry.offset + 30 + sum(struct.unpack_from("<HH", self._content, entry.offset + 26))
@@ -109,7 +93,7 @@ class Package:
             name = raw_name.decode("utf-8" if flags & 0x800 else "cp437")
             if _ZIP64 in (compressed, inflated, local) or content[local:local + 4] != _LOCAL:
                 raise self._unreadable()
-            yield _Entry(name, content[position:position + length], flags, method, compressed, local)
+            yield _Entry(name, content[position:position + length], flags, method, compressed, inflated, local)
             position += length
 
     def _unreadable(self) -> RegisterUnreadable:

@@ -7,7 +7,7 @@ on as parsed, with every element and attribute it had, and let go of.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Protocol
@@ -19,7 +19,8 @@ from ..table import Cell, Values
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_ROW, _CELL, _VALUE, _INLINE, _TEXT, _FORMULA, _COL = (f"{{{MAIN}}}{tag}" for tag in ("row", "c", "v", "is", "t", "f", "col"))
+_ROW, _CELL, _VALUE, _INLINE, _TEXT, _FORMULA, _COL = (
+    f"{{{MAIN}}}{tag}" for tag in ("row", "c", "v", "is", "t", "f", "col"))
 _SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _PIECE = 1 << 18
 _LAST_COLUMN = 16384
@@ -103,9 +104,8 @@ class SheetEditor:
         self._max_column = 0
         self.result = Edited()
 
-    def run(self, chunks: Iterable[bytes]) -> Iterator[bytes]:
+    def run(self, data: bytes) -> Iterator[bytes]:
         """The edited sheet's XML, from the original's."""
-        data = b"".join(chunks)
         located = _Rows.of(data) if not self._edit.replace else None
         if located is None or not self._edit_located(data, located):
             self._reset()

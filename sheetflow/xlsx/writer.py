@@ -25,7 +25,7 @@ from .sheet import DECLARATION, MAIN, RELATIONSHIPS, Edited, SheetEdit, SheetEdi
 _PACKAGE_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
 _DOCUMENT = f"{RELATIONSHIPS}/officeDocument"
-_WORKSHEET, _DRAWING, _CHART, _TABLE = (f"{RELATIONSHIPS}/{kind}" for kind in ("worksheet", "drawing", "chart", "table"))
+_WORKSHEET, _DRAWING, _CHART = (f"{RELATIONSHIPS}/{kind}" for kind in ("worksheet", "drawing", "chart"))
 _STRINGS, _STYLES, _CALC_CHAIN = (f"{RELATIONSHIPS}/{kind}" for kind in ("sharedStrings", "styles", "calcChain"))
 _CONTENT = "application/vnd.openxmlformats-officedocument."
 _WORKSHEET_TYPE = _CONTENT + "spreadsheetml.worksheet+xml"
@@ -114,8 +114,8 @@ class _Relationships:
     def __init__(self, package: Package, source: str):
         self.source = source
         self.name = _rels_name(source)
-        self.root = (_parse(package.read(self.name)) if self.name in package
-                     else etree.Element(_q("Relationships", _PACKAGE_RELATIONSHIPS), nsmap={None: _PACKAGE_RELATIONSHIPS}))
+        empty = etree.Element(_q("Relationships", _PACKAGE_RELATIONSHIPS), nsmap={None: _PACKAGE_RELATIONSHIPS})
+        self.root = _parse(package.read(self.name)) if self.name in package else empty
         self.changed = False
 
     def __iter__(self) -> Iterator[etree._Element]:
@@ -264,9 +264,9 @@ class _Workbook:
                 self._draw(root, part, chart)
 
         source = self.parts.added.pop(part, None)
-        chunks = [source] if isinstance(source, bytes) else self.package.chunks(part)
+        data = source if isinstance(source, bytes) else self.package.read(part)
         editor = SheetEditor(self, edit, finish)
-        self.parts.put(part, editor.run(chunks))
+        self.parts.put(part, editor.run(data))
         return editor.result
 
     def _refuse_merged(self, root: etree._Element, edit: SheetEdit, edited: Edited) -> None:
