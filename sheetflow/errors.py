@@ -41,6 +41,18 @@ class RegisterLocked(SheetflowError):
     exit_code = 75
 
 
+class RegisterChanged(SheetflowError):
+    """The register file was saved by someone else between sync's read and its write."""
+
+    exit_code = 75
+
+    def __init__(self, name: str):
+        super().__init__(
+            f"{name} berubah selama sync berjalan (disimpan oleh orang atau program lain); tidak ada yang ditulis. "
+            "Jalankan sync lagi."
+        )
+
+
 class RegisterUnreadable(SheetflowError):
     """The file is not a workbook sheetflow can read."""
 

@@ -317,12 +317,18 @@ if sys.argv[2] == "register":
 
     package.PackageWriter._write = _write
 else:
-    def copyfile(source, target, **kwargs):
-        with open(source, "rb") as old, open(target, "wb") as new:
-            new.write(old.read(1000))
-        full()
+    import os
+    from sheetflow.xlsx import files
 
-    shutil.copyfile = copyfile
+    sync = os.fsync
+
+    def fsync(fd):
+        # The backup is written under a temporary name: the disk fills up before it is whole.
+        if ".bak." in os.readlink(f"/proc/self/fd/{fd}"):
+            full()
+        sync(fd)
+
+    files.os.fsync = fsync
 sys.argv = ["sheetflow", "sync", sys.argv[1], "--now", "2024-07-03T10:00"]
 main()
 """

@@ -305,7 +305,7 @@ def _fail(*args: object, **kwargs: object) -> None:
     ("target", "name", "replacement"),
     [
         (PackageWriter, "close", _fail_mid_save),
-        (files.shutil, "copy2", _fail),
+        (files, "_keep_backup", _fail),
         (files.os, "replace", _fail),
     ],
     ids=["while-writing", "while-backing-up", "while-replacing"],

@@ -19,10 +19,9 @@ from filelock import FileLock, Timeout
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError, XmlError, ZipError
 
 from ..errors import RegisterLocked, RegisterNotFound, RegisterUnreadable, RegisterUnwritable
-from ..memo import file_digest
 from ..table import Batch, Cell, Sheet, Values
-from . import files
 from .extent import Bounded, far_reaching
+from .files import snapshot
 from .owners import refuse_if_open
 
 UNREADABLE_MESSAGE = (
@@ -59,7 +58,9 @@ def open_workbook(path: str | os.PathLike[str], *, write: bool) -> Iterator[Xlsx
     refuse_if_open(path)
     # On Unix the empty lock file stays behind: it holds no lock once released, and
     # deleting it would let two syncs lock two different files. Windows deletes it.
-    lock = FileLock(path.with_name(f".{path.name}.sheetflow-lock"))
+    # Beside the file a symlink names, so that two names of one register share it.
+    target = path.resolve()
+    lock = FileLock(target.with_name(f".{target.name}.sheetflow-lock"))
     try:
         lock.acquire(timeout=0)
     except Timeout:
@@ -98,10 +99,11 @@ class XlsxRegister:
         self._path = path
         self._writable = writable
         content = _content(path)
-        # What was read, named: a run that changes nothing is remembered by it (see memo).
-        self.digest = file_digest(content)
+        # What was read: a write checks the file is still that, and applies its batch to
+        # these bytes; a run that changes nothing is remembered by the digest (see memo).
+        self.snapshot = snapshot(path, content)
+        self.digest = self.snapshot.digest
         self._content = content
-        self._snapshot = files.snapshot(path, content) if writable else None
         self._values = _open_values(path, content)  # refuses a file that is no workbook before anything else
 
     def read(self, names: Sequence[str]) -> dict[str, Sheet]:
@@ -136,7 +138,7 @@ class XlsxRegister:
         refuse_if_open(self._path)
         from .writer import write_batch  # lxml is imported only to write
 
-        write_batch(self._snapshot, self._content, batch)
+        write_batch(self.snapshot, self._content, batch)
         return {}
 
 
