@@ -232,7 +232,7 @@ def parse_urls(raw: Cell, *, folders: bool = False) -> tuple[str, ...] | Unreada
     if not urls:
         return Unreadable("urls-missing")
     for url in urls:
-        if not (is_url(url) or folders and is_folder(url)):
+        if not (is_url(url) or (folders and is_folder(url))):
             return Unreadable("url-invalid", {"line": url})
     return urls
 

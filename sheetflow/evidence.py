@@ -126,7 +126,9 @@ def read(text: str) -> tuple[str, Count] | None:
     return fields[LINKS_FIELD], Count(files, names)
 
 
-def wanted(rows: Iterable[RegisterRow], history: Sequence[HistoryEntry], workflow: Workflow) -> dict[int, tuple[str, ...]]:
+def wanted(
+    rows: Iterable[RegisterRow], history: Sequence[HistoryEntry], workflow: Workflow
+) -> dict[int, tuple[str, ...]]:
     """Row number -> the links to count before planning: rows handed over whose hand-over
     is new in this run (the row's status is one a hand-over leaves from, or it has none
     yet), or whose links differ from those of the count since their latest hand-over."""

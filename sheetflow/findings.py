@@ -9,7 +9,6 @@ from enum import StrEnum
 from . import messages
 from .table import Cell
 
-
 # What a person typed, quoted in a note or a history reason, is shortened to this many
 # characters, the last an ellipsis. Quoted whole, a long cell (Excel holds up to 32,767
 # characters) would make the note longer than a cell may hold: cut on every write, it

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from emulator import DEFAULT_EMAIL
 from files import new_register
 from registers import register_rows
-from support import WORKFLOW, handed_over, rejected
+from support import WORKFLOW, handed_over
 
 from sheetflow import api
 from sheetflow.cli import cli

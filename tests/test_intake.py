@@ -2,6 +2,7 @@
 on a Google Sheet (the emulator) and on an Excel register with a folder of .csv exports."""
 
 from datetime import date, datetime
+
 import pytest
 from click.testing import CliRunner
 from emulator import DEFAULT_EMAIL
@@ -155,7 +156,8 @@ def test_a_check_takes_nothing(form_sheet):
 MS_FORMS = (
     "ID,Start time,Completion time,Email,Name,Tanggal Kegiatan,Nama Kegiatan,Tim Pelaksana,Jenis Dokumentasi,"
     "Jumlah Dokumentasi,Tautan Dokumentasi,Narasi Berita,Caption\r\n"
-    f'1,7/3/2024 9:10:11,7/3/2024 9:15:02,anonymous,,03/07/2024,Rapat koordinasi kalurahan,Seksi Pemerintahan – Ponjong,'
+    '1,7/3/2024 9:10:11,7/3/2024 9:15:02,anonymous,,03/07/2024,Rapat koordinasi kalurahan,'
+    'Seksi Pemerintahan – Ponjong,'
     f'Foto,6,https://drive.google.com/drive/folders/abc,"{NARRATIVE}",Rapat koordinasi.\r\n'
 )
 KOBO = (
@@ -351,7 +353,8 @@ def test_an_unchanged_register_with_a_form_costs_what_one_without_costs(form_she
         sync_all(load_config(config), now=SYNCED, session=emulator.session, sleep=lambda s: None)
         return emulator.count("read"), emulator.count("write")
 
-    with_form, without = reads_of_a_run_with_nothing_to_do(f'form_sheet = "{FORM}"\n'), reads_of_a_run_with_nothing_to_do("")
+    with_form = reads_of_a_run_with_nothing_to_do(f'form_sheet = "{FORM}"\n')
+    without = reads_of_a_run_with_nothing_to_do("")
     assert with_form == without
     assert with_form[1] == 0
 

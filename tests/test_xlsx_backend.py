@@ -409,8 +409,8 @@ def _excel_owner_file(name: str) -> bytes:
 
 OWNER_FILES = {
     "excel": ("~$Register.xlsx", _excel_owner_file("Sri Lestari"), "di Excel oleh Sri Lestari (ada berkas"),
-    "libreoffice-user-data": (".~lock.Register.xlsx#", "Sri Lestari,sri,KANTOR-PC,08.12.2026 09:15,"
-                              "file:///C:/Users/sri/AppData/Roaming/LibreOffice/4;".encode(),
+    "libreoffice-user-data": (".~lock.Register.xlsx#", b"Sri Lestari,sri,KANTOR-PC,08.12.2026 09:15,"
+                              b"file:///C:/Users/sri/AppData/Roaming/LibreOffice/4;",
                               "di LibreOffice oleh Sri Lestari di komputer KANTOR-PC (ada berkas"),
     # As LibreOffice wrote it for a user who never filled in Tools › Options › User Data.
     "libreoffice-system-user": (".~lock.Register.xlsx#", b",root,vm,08.12.2026 01:27,file:///root/.config/lo;",
@@ -435,7 +435,7 @@ def test_an_owner_file_that_cannot_be_read_gives_the_message_without_a_name(regi
                                                                             content: bytes) -> None:
     register.with_name(owner).write_bytes(content)
 
-    with pytest.raises(RegisterLocked, match=re.escape(f"Register.xlsx sedang dibuka di ") + r"\w+ \(ada berkas"):
+    with pytest.raises(RegisterLocked, match=re.escape("Register.xlsx sedang dibuka di ") + r"\w+ \(ada berkas"):
         _apply(register, _write(2, 3, "Ditolak"))
 
 

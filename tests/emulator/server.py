@@ -336,7 +336,8 @@ class SheetsEmulator:
             return sum(r.get("seconds", 0.0) for r in self.requests if kind is None or r["kind"] == kind)
 
     def fail(
-        self, status: int, *, at: int | None = None, times: int = 1, kind: str | None = None, after_commit: bool = False,
+        self, status: int, *, at: int | None = None, times: int = 1, kind: str | None = None,
+        after_commit: bool = False,
         retry_after: int = 30,
     ) -> None:
         """Answer future matching requests with Google's error for `status`.
