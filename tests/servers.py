@@ -3,7 +3,6 @@
 import contextlib
 import email
 import email.policy
-import functools
 import json
 import socket
 import threading
@@ -11,7 +10,6 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-import requests
 from aiosmtpd.controller import Controller
 
 from sheetflow.notify import channels
@@ -92,9 +90,6 @@ def webhook_server():
 
 @pytest.fixture
 def send_webhook():
-    # No proxy from the environment between the test and 127.0.0.1.
-    with requests.Session() as session:
-        session.trust_env = False
-        yield functools.partial(channels.send_webhook, session=session)
+    return channels.send_webhook
 
 

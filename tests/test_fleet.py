@@ -231,14 +231,17 @@ url = "{hook_url}"
     assert "Kalurahan Gombang" in shown and "2024/0001" in shown and "Kegiatan gombang" in shown
 
 
-def test_a_damaged_notification_state_is_reported_after_the_registers_are_synced(tmp_path, monkeypatch):
+def test_a_damaged_notification_state_is_reported_and_replaced_after_the_registers_are_synced(tmp_path,
+                                                                                             monkeypatch):
     text = excel_registers(tmp_path, ["bedoyo"])
     text += '[notify.recipients.reviewers]\nwebhooks = ["wa"]\n\n[[notify.webhooks]]\nname = "wa"\n'
     text += 'url = "http://127.0.0.1:9/hook"\n'
     write_config(tmp_path, text)
-    (tmp_path / ".sheetflow-notify.json").write_text("{rusak", encoding="utf-8")
+    (tmp_path / ".sheetflow-notify.sqlite").write_text("{rusak", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, ["sync", *NOW])
-    assert result.exit_code == 4
-    assert "bedoyo: selesai" in result.stdout and "Pemberitahuan tidak dikirim" in result.stdout
+    assert "bedoyo: selesai" in result.stdout
+    assert "Berkas status pemberitahuan .sheetflow-notify.sqlite rusak" in result.stdout
+    assert "Gagal mengirim ke webhook:wa" in result.stdout  # this run's event is kept and tried
     assert read_rows(tmp_path / "bedoyo.xlsx")[0]["status"] == "Menunggu Pemeriksaan"
+    assert len(list(tmp_path.glob(".sheetflow-notify.sqlite.rusak-*"))) == 1

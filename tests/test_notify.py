@@ -6,6 +6,7 @@ import datetime as dt
 import ipaddress
 import json
 import logging
+import sqlite3
 import ssl
 
 import pytest
@@ -25,7 +26,7 @@ from sheetflow.notify import (
     Recipients,
     Rules,
     SmtpSettings,
-    StateUnreadable,
+    StateUnavailable,
     Step,
     WebhookSettings,
     events,
@@ -372,7 +373,7 @@ def test_no_password_in_the_logs_or_the_report(tls_mail_server, webhook_server, 
     told = caplog.text + " ".join(d.message for d in (*report.deliveries, *retried.deliveries))
     for secret in (PASSWORD, PASSWORD[::-1], "hook-secret", url):
         assert secret not in told
-    assert PASSWORD not in (tmp_path / "state.json").read_text(encoding="utf-8")
+    assert PASSWORD.encode() not in (tmp_path / "state.json").read_bytes()
 
 
 def test_an_unknown_certificate_is_refused(tls_mail_server, webhook_server, send_webhook, busy_register, tmp_path):
@@ -390,23 +391,40 @@ def test_roles_without_recipients_are_reported(mail_server, webhook_server, send
     assert report.unaddressed == ("admin", "reviewers", "team") and report.deliveries == ()
 
 
-def test_the_state_file_is_json_and_leaves_no_temporary_file(mail_server, webhook_server, send_webhook,
-                                                             busy_register, tmp_path):
+def test_the_outbox_is_one_sqlite_file_that_remembers_every_delivery(mail_server, webhook_server, send_webhook,
+                                                                     busy_register, tmp_path):
     (controller, _), (url, _) = mail_server, webhook_server
-    notify(events_of(busy_register), settings_for(controller.port, url), tmp_path / "state.json",
+    notify(events_of(busy_register), settings_for(controller.port, url), tmp_path / "state.sqlite",
            send_webhook=send_webhook)
-    assert [p.name for p in tmp_path.iterdir()] == ["state.json"]
-    saved = json.loads((tmp_path / "state.json").read_text(encoding="utf-8"))
-    assert len(saved["sent"]) == 3 and saved["pending"] == []
+    assert [p.name for p in tmp_path.iterdir()] == ["state.sqlite"]
+    with sqlite3.connect(tmp_path / "state.sqlite") as db:
+        assert db.execute("SELECT count(*), sum(done) FROM tasks").fetchone() == (4, 4)
+        assert db.execute("SELECT count(*) FROM events").fetchone() == (3,)
 
 
-def test_a_damaged_state_file_stops_before_sending(tmp_path):
-    state = tmp_path / "state.json"
-    state.write_text("{not json", encoding="utf-8")
-    sent = []
+def rejected_to_the_team(tmp_path, sent: list) -> object:
     settings = NotifySettings(recipients={"team": Recipients(email=("pelaksana@ponjong.example",))},
                               smtp=SmtpSettings(host="127.0.0.1", sender=SENDER))
-    with pytest.raises(StateUnreadable, match=r"state\.json"):
-        notify(events_of(MemoryRegister.of(rejected())), settings, state,
-               send_email=lambda digest, smtp: sent.append(digest))
+    return notify(events_of(MemoryRegister.of(rejected())), settings, tmp_path / "state.sqlite",
+                  send_email=lambda digest, smtp: sent.append(digest))
+
+
+@pytest.mark.parametrize("damage", [b"{not json", b"SQLite format 3\x00" + b"\xff" * 200])
+def test_a_damaged_state_file_is_put_aside_reported_and_this_runs_events_still_sent(tmp_path, damage):
+    (tmp_path / "state.sqlite").write_bytes(damage)
+    sent: list = []
+    report = rejected_to_the_team(tmp_path, sent)
+    (aside,) = tmp_path.glob("state.sqlite.rusak-*")
+    assert aside.read_bytes() == damage
+    assert report.repaired.startswith("Berkas status pemberitahuan state.sqlite rusak (")
+    assert aside.name in report.repaired and report.repaired.count(".") <= 4
+    assert [d.items[0].register_no for d in sent] == ["2024/0001"] and report.ok
+    assert rejected_to_the_team(tmp_path, sent).deliveries == () and len(sent) == 1
+
+
+def test_an_unwritable_state_folder_is_one_sentence_and_nothing_is_sent(tmp_path):
+    (tmp_path / "state.sqlite").mkdir()  # a folder where the file should be: SQLite cannot open it
+    sent: list = []
+    with pytest.raises(StateUnavailable, match=r"^Berkas status pemberitahuan .*state\.sqlite tidak dapat dibuka"):
+        rejected_to_the_team(tmp_path, sent)
     assert sent == []

@@ -2,32 +2,88 @@
 
 A channel that cannot deliver raises ``DeliveryFailed`` with one Indonesian sentence that
 quotes no secret (no password, no webhook URL, no header); ``notify`` reports it and goes on.
+A channel's ``timeout`` bounds its whole attempt (connect, every read, the answer), not one
+socket read: when it passes, a watchdog shuts the socket, so a server that trickles bytes
+cannot hold a run.
 """
 
 from __future__ import annotations
 
+import http.client
+import json
 import smtplib
+import socket
 import ssl
-from collections.abc import Iterator
-from contextlib import contextmanager
+import threading
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
-
-import requests
+from email.utils import formatdate
+from typing import Any
+from urllib.parse import urlsplit
 
 from .digest import Digest
 from .settings import SmtpSettings, WebhookSettings
 
 
 class DeliveryFailed(Exception):
-    """A digest did not arrive. The message is one Indonesian sentence, free of secrets."""
+    """A digest did not arrive. The message is one Indonesian sentence, free of secrets.
+
+    ``retry_after``: seconds the service asked to wait (HTTP 429 ``Retry-After``), if any."""
+
+    def __init__(self, message: str, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class _Deadline:
+    """A wall-clock limit over one attempt: at the end, the socket in ``holder`` is shut down."""
+
+    def __init__(self, seconds: float, holder: Any):
+        self.seconds, self.expired = seconds, False
+        self._timer = threading.Timer(seconds, self._expire, args=(holder,))
+        self._timer.daemon = True
+
+    def _expire(self, holder: Any) -> None:
+        self.expired = True
+        sock = getattr(holder, "sock", None)
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass  # already closed
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
 
 
 def send_email(digest: Digest, smtp: SmtpSettings) -> None:
+    """Delivered once the server answered DATA with 250: an error while saying goodbye (QUIT)
+    after that changes nothing, so the message is not sent again."""
     where = f"{smtp.host}:{smtp.port}"
+    client = _Client(smtp)
+    accepted = False
     try:
-        with _session(smtp) as client:
-            client.send_message(_message(digest, smtp.sender))
+        with _Deadline(smtp.timeout, client) as deadline:
+            try:
+                client.connect(smtp.host, smtp.port)
+                if smtp.security == "starttls":
+                    client.starttls(context=client.tls)
+                if smtp.username and smtp.password:
+                    client.login(smtp.username, smtp.password.get_secret_value())
+                client.send_message(_message(digest, smtp.sender))
+                accepted = True
+                client.quit()
+            except (smtplib.SMTPException, OSError):
+                if accepted:
+                    return
+                if deadline.expired:
+                    raise TimeoutError from None
+                raise
+            finally:
+                client.close()
     except smtplib.SMTPAuthenticationError as exc:
         raise DeliveryFailed(
             f"Server surel {where} menolak login {smtp.username}; periksa nama pengguna dan kata sandi."
@@ -54,20 +110,23 @@ def send_email(digest: Digest, smtp: SmtpSettings) -> None:
         ) from exc
 
 
-@contextmanager
-def _session(smtp: SmtpSettings) -> Iterator[smtplib.SMTP]:
-    """A connected, secured and logged-in SMTP client, closed (QUIT) on the way out."""
-    tls = ssl.create_default_context(cafile=smtp.ca_file) if smtp.security != "none" else None
-    if smtp.security == "ssl":
-        client: smtplib.SMTP = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=smtp.timeout, context=tls)
-    else:
-        client = smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout)
-    with client:
-        if smtp.security == "starttls":
-            client.starttls(context=tls)
-        if smtp.username and smtp.password:
-            client.login(smtp.username, smtp.password.get_secret_value())
-        yield client
+class _Client(smtplib.SMTP):
+    """An SMTP client not yet connected (so the deadline covers the greeting too), over TLS
+    from the start for ``security = "ssl"``."""
+
+    def __init__(self, smtp: SmtpSettings):
+        # The CA file is read here: a missing one is reported before connecting.
+        self.tls = ssl.create_default_context(cafile=smtp.ca_file) if smtp.security != "none" else None
+        self.wrapped = smtp.security == "ssl"
+        super().__init__(timeout=smtp.timeout)
+        self._host = smtp.host  # STARTTLS checks the certificate against it; only a connecting __init__ sets it
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        sock = super()._get_socket(host, port, timeout)
+        if self.wrapped:
+            assert self.tls is not None
+            sock = self.tls.wrap_socket(sock, server_hostname=host)
+        return sock
 
 
 def _message(digest: Digest, sender: str) -> EmailMessage:
@@ -76,23 +135,57 @@ def _message(digest: Digest, sender: str) -> EmailMessage:
     message["From"] = sender
     message["To"] = digest.recipient.address
     message["Date"] = formatdate(localtime=True)
-    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2])
+    # The same digest sent again after a crash keeps its Message-ID: mail programs show it once.
+    message["Message-ID"] = f"<{digest.id}@{sender.rpartition('@')[2]}>"
     # RFC 3834: out-of-office replies are not sent back to an automatic message.
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(digest.text, charset="utf-8")
     return message
 
 
-def send_webhook(digest: Digest, hook: WebhookSettings, *, session: requests.Session | None = None) -> None:
+def send_webhook(digest: Digest, hook: WebhookSettings) -> None:
+    """A JSON POST; accepted on any 2xx answer. ``Idempotency-Key`` names the digest, the same on a retry."""
     headers = {name: value.get_secret_value() for name, value in hook.headers.items()}
+    headers |= {"Content-Type": "application/json", "Idempotency-Key": digest.id}
+    body = json.dumps(digest.payload(), ensure_ascii=False).encode()
+    status, retry_after = post(hook.url.get_secret_value(), body, headers, hook.timeout, hook.name)
+    if status == 429:
+        raise DeliveryFailed(f"Webhook {hook.name} meminta menunggu (HTTP 429); pesan dikirim lagi nanti.",
+                             retry_after)
+    if not 200 <= status < 300:
+        raise DeliveryFailed(f"Webhook {hook.name} menjawab HTTP {status}; pesan tidak diterima.", retry_after)
+
+
+def post(url: str, body: bytes, headers: dict[str, str], timeout: float, name: str) -> tuple[int, float | None]:
+    """POST ``body`` within ``timeout`` seconds in all: the status and the ``Retry-After`` seconds.
+    Messages never quote the URL, which may hold a token."""
+    parts = urlsplit(url)
+    target = parts.path or "/"
+    if parts.query:
+        target += "?" + parts.query
+    if parts.scheme == "https":
+        connection: http.client.HTTPConnection = http.client.HTTPSConnection(
+            parts.hostname or "", parts.port, timeout=timeout, context=ssl.create_default_context())
+    else:
+        connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=timeout)
     try:
-        response = (session or requests).post(
-            hook.url.get_secret_value(), json=digest.payload(), headers=headers, timeout=hook.timeout
-        )
-    # requests' messages quote the URL, which may hold a token: only the kind of failure is said.
-    except requests.Timeout as exc:
-        raise DeliveryFailed(f"Webhook {hook.name} tidak menjawab dalam {hook.timeout:g} detik.") from exc
-    except requests.RequestException as exc:
-        raise DeliveryFailed(f"Webhook {hook.name} tidak dapat dihubungi ({type(exc).__name__}).") from exc
-    if not response.ok:
-        raise DeliveryFailed(f"Webhook {hook.name} menjawab HTTP {response.status_code}; pesan tidak diterima.")
+        with _Deadline(timeout, connection) as deadline:
+            try:
+                connection.connect()
+                connection.request("POST", target, body=body, headers=headers)
+                response = connection.getresponse()
+                response.read()
+            except (OSError, http.client.HTTPException) as exc:
+                if deadline.expired or isinstance(exc, TimeoutError):
+                    raise DeliveryFailed(f"Webhook {name} tidak menjawab dalam {timeout:g} detik.") from exc
+                raise DeliveryFailed(f"Webhook {name} tidak dapat dihubungi ({type(exc).__name__}).") from exc
+    finally:
+        connection.close()
+    return response.status, _seconds(response.getheader("Retry-After"))
+
+
+def _seconds(value: str | None) -> float | None:
+    try:
+        return max(0.0, float(value)) if value else None
+    except ValueError:
+        return None  # an HTTP date: the backoff decides

@@ -62,6 +62,7 @@ class Digest:
     items: tuple[Event, ...]
     subject: str
     text: str
+    id: str = "sheetflow"  # names this digest, the same when it is sent again after a crash
 
     def payload(self) -> dict[str, object]:
         """The digest as a webhook receives it."""
@@ -91,7 +92,7 @@ def route(events: Iterable[Event], recipients: Mapping[str, Recipients]) -> dict
     }
 
 
-def digest(recipient: Recipient, events: Iterable[Event]) -> Digest:
+def digest(recipient: Recipient, events: Iterable[Event], id: str = "sheetflow") -> Digest:
     items = tuple(events)
     register = _registers(items)
     lines = [render("notify-greeting"), "", render("notify-intro", count=len(items), register=register), ""]
@@ -108,7 +109,7 @@ def digest(recipient: Recipient, events: Iterable[Event]) -> Digest:
         lines.append("")
     lines.append(render("notify-closing"))
     subject = render("notify-subject", register=register, count=len(items))
-    return Digest(recipient, items, subject, "\n".join(lines) + "\n")
+    return Digest(recipient, items, subject, "\n".join(lines) + "\n", id)
 
 
 def render(code: str, **params: object) -> str:
