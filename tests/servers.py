@@ -6,6 +6,7 @@ import email.policy
 import json
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -51,7 +52,9 @@ class Hooks:
     def __init__(self) -> None:
         self.received: list[dict] = []
         self.headers: list[dict[str, str]] = []
+        self.paths: list[str] = []
         self.status = 200
+        self.delay = 0.0  # seconds before answering
 
 
 @contextlib.contextmanager
@@ -77,6 +80,8 @@ def webhook_server():
             body = self.rfile.read(int(self.headers["Content-Length"]))
             hooks.received.append(json.loads(body))
             hooks.headers.append(dict(self.headers))
+            hooks.paths.append(self.path)
+            time.sleep(hooks.delay)
             self.send_response(hooks.status)
             self.send_header("Content-Length", "0")
             self.end_headers()

@@ -6,8 +6,15 @@ import datetime as dt
 import ipaddress
 import json
 import logging
+import signal
+import socket
 import sqlite3
 import ssl
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -32,6 +39,7 @@ from sheetflow.notify import (
     events,
     notify,
 )
+from sheetflow.notify.outbox import Outbox
 
 REGISTER = "Kapanewon Ponjong"
 PASSWORD = "rahasia-Ponjong-2024"
@@ -428,3 +436,141 @@ def test_an_unwritable_state_folder_is_one_sentence_and_nothing_is_sent(tmp_path
     with pytest.raises(StateUnavailable, match=r"^Berkas status pemberitahuan .*state\.sqlite tidak dapat dibuka"):
         rejected_to_the_team(tmp_path, sent)
     assert sent == []
+
+
+# ---------------------------------------------------------------- exactly once
+WORKER = Path(__file__).parent / "notify_worker.py"
+
+
+def worker_command(state: Path, url: str, count: int, mode: str) -> list[str]:
+    return [sys.executable, str(WORKER), str(state), url, str(count), mode]
+
+
+def wait_for(condition, seconds: float = 20) -> None:
+    end = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < end, "timed out"
+        time.sleep(0.01)
+
+
+def test_recipients_not_yet_reached_when_a_run_is_terminated_hear_on_the_next_run(webhook_server, tmp_path):
+    url, hooks = webhook_server
+    hooks.delay = 0.5
+    run = subprocess.Popen(worker_command(tmp_path / "state.sqlite", url, 4, "fresh"), stderr=subprocess.DEVNULL)
+    wait_for(lambda: len(hooks.paths) >= 2)
+    run.send_signal(signal.SIGTERM)
+    run.wait(timeout=20)
+    hooks.delay = 0
+    # The next sync finds nothing new in the register: what was left must come from the state.
+    done = subprocess.run(worker_command(tmp_path / "state.sqlite", url, 4, "quiet"), capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert sorted(hooks.paths) == ["/hook/0", "/hook/1", "/hook/2", "/hook/3"]
+
+
+class QuitFails(Mailbox):
+    """Takes the message, then answers QUIT with an error."""
+
+    async def handle_QUIT(self, server, session, envelope):
+        return "421 4.3.0 Antrean sedang penuh"
+
+
+def test_a_mail_server_failing_on_quit_after_taking_the_message_gets_it_once(tmp_path):
+    mailbox = QuitFails()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        settings = NotifySettings(recipients={"team": Recipients(email=("pelaksana@ponjong.example",))},
+                                  smtp=SmtpSettings(host="127.0.0.1", port=controller.port, security="none",
+                                                    sender=SENDER, timeout=5))
+        first = notify(events_of(MemoryRegister.of(rejected())), settings, tmp_path / "state.sqlite")
+        again = notify([], settings, tmp_path / "state.sqlite")
+    finally:
+        controller.stop()
+    assert first.ok and first.pending == 0 and again.deliveries == ()
+    assert len(mailbox.received) == 1
+
+
+def test_two_overlapping_runs_deliver_a_pending_digest_once(tmp_path):
+    sent = []
+
+    def slow(digest, smtp):
+        time.sleep(0.5)
+        sent.append(digest.recipient.address)
+
+    settings = NotifySettings(recipients={"team": Recipients(email=("pelaksana@ponjong.example",))},
+                              smtp=SmtpSettings(host="127.0.0.1", sender=SENDER))
+    news = events_of(MemoryRegister.of(rejected()))
+    runs = [threading.Thread(target=notify, args=(news, settings, tmp_path / "state.sqlite"),
+                             kwargs={"send_email": slow}) for _ in range(2)]
+    for run in runs:
+        run.start()
+    for run in runs:
+        run.join(timeout=30)
+    assert sent == ["pelaksana@ponjong.example"]
+
+
+def trickle(reply: bytes, every: float):
+    """A TCP server that answers each connection with ``reply``, one byte every ``every`` seconds."""
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve():
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            with connection:
+                try:
+                    for byte in reply:
+                        connection.sendall(bytes([byte]))
+                        time.sleep(every)
+                except OSError:
+                    pass
+
+    threading.Thread(target=serve, daemon=True).start()
+    return listener
+
+
+def test_a_trickling_webhook_is_cut_off_at_its_timeout(tmp_path):
+    listener = trickle(b"HTTP/1.1 200 OK\r\n" + b"X-Slow: " + b"x" * 60 + b"\r\n\r\n", 0.1)
+    port = listener.getsockname()[1]
+    settings = NotifySettings(recipients={"team": Recipients(webhooks=("wa",))},
+                              webhooks=(WebhookSettings(name="wa", url=f"http://127.0.0.1:{port}/", timeout=1),))
+    started = time.monotonic()
+    try:
+        report = notify(events_of(MemoryRegister.of(rejected())), settings, tmp_path / "state.sqlite")
+    finally:
+        listener.close()
+    assert time.monotonic() - started < 3
+    (failed,) = report.deliveries
+    assert failed.reason == "Webhook wa tidak menjawab dalam 1 detik." and report.pending == 1
+
+
+def test_a_trickling_mail_server_is_cut_off_at_its_timeout(tmp_path):
+    listener = trickle(b"220 " + b"x" * 60 + b"\r\n", 0.1)
+    port = listener.getsockname()[1]
+    settings = NotifySettings(recipients={"team": Recipients(email=("pelaksana@ponjong.example",))},
+                              smtp=SmtpSettings(host="127.0.0.1", port=port, security="none", sender=SENDER,
+                                                timeout=1))
+    started = time.monotonic()
+    try:
+        report = notify(events_of(MemoryRegister.of(rejected())), settings, tmp_path / "state.sqlite")
+    finally:
+        listener.close()
+    assert time.monotonic() - started < 3
+    (failed,) = report.deliveries
+    assert failed.reason == f"Server surel 127.0.0.1:{port} tidak menjawab dalam 1 detik."
+
+
+def test_a_state_file_that_cannot_be_written_after_sending_is_one_sentence(tmp_path, monkeypatch):
+    sent: list = []
+
+    def refuse(self, claim, now):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(Outbox, "delivered", refuse)
+    report = rejected_to_the_team(tmp_path, sent)
+    assert len(sent) == 1 and not report.ok
+    assert report.unrecorded == (f"Berkas status pemberitahuan {tmp_path / 'state.sqlite'} tidak dapat ditulis "
+                                 "(disk I/O error); pesan ke email:pelaksana@ponjong.example mungkin terkirim "
+                                 "lagi pada sync berikutnya.")

@@ -9,9 +9,12 @@ later; it never fails the sync.
 from __future__ import annotations
 
 import logging
+import signal
 import sqlite3
+import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,15 +88,20 @@ def notify(
             heard.setdefault(event.key, (event, []))[1].append(str(recipient))
     # A message whose run died mid-attempt is sent again once this lease has run out.
     lease = max([settings.smtp.timeout if settings.smtp else 0, *(w.timeout for w in settings.webhooks)]) + 60
-    deliveries = []
-    with Outbox.open(state_path) as box:
+    deliveries: list[Delivery] = []
+    with Outbox.open(state_path) as box, _terminating() as stop:
         if box.repaired:
             log.error("notify: %s", box.repaired)
         box.record(heard.values(), clock())
-        for claim in box.claim(_known(settings), clock(), lease):
-            recipient = _recipient(claim.recipient)
-            message = digest(recipient, claim.events, f"sheetflow.{claim.token}.{claim.id}")
-            delivery = _deliver(message, settings, send_email, send_webhook)
+        claims = box.claim(_known(settings), clock(), lease)
+        for n, claim in enumerate(claims):
+            if stop.is_set():
+                # Terminated: the messages not begun go back untouched; the run ends after this.
+                box.release(claims[n:])
+                break
+            delivery = _deliver(digest(_recipient(claim.recipient), claim.events, f"sheetflow.{claim.token}.{claim.id}"),
+                                settings, send_email, send_webhook)
+            deliveries.append(delivery)
             try:
                 if delivery.delivered:
                     box.delivered(claim, clock())
@@ -102,12 +110,27 @@ def notify(
             except sqlite3.Error as exc:
                 # The message went out or failed; only remembering it did not: say so, never a traceback.
                 unrecorded = (f"Berkas status pemberitahuan {state_path} tidak dapat ditulis ({exc}); "
-                              f"pesan ke {recipient} mungkin terkirim lagi pada sync berikutnya.")
+                              f"pesan ke {delivery.recipient} mungkin terkirim lagi pada sync berikutnya.")
                 log.error("notify: %s", unrecorded)
-                deliveries.append(delivery)
                 return NotifyReport(tuple(deliveries), box.pending(), unaddressed, box.repaired, unrecorded)
-            deliveries.append(delivery)
         return NotifyReport(tuple(deliveries), box.pending(), unaddressed, box.repaired)
+
+
+@contextmanager
+def _terminating() -> Iterator[threading.Event]:
+    """SIGTERM (a stopped service, a scheduler's time limit) waits for the message being sent
+    to be accepted or refused and written down, then ends the process as it would have."""
+    stop = threading.Event()
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGTERM"):
+        yield stop
+        return
+    before = signal.signal(signal.SIGTERM, lambda number, frame: stop.set())
+    try:
+        yield stop
+    finally:
+        signal.signal(signal.SIGTERM, before)
+    if stop.is_set():
+        signal.raise_signal(signal.SIGTERM)
 
 
 def _known(settings: NotifySettings) -> list[str]:

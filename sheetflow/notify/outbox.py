@@ -6,7 +6,8 @@ event before anything is sent, and every delivery once the channel has accepted 
 ``messages`` groups a recipient's open tasks into one digest. A message is claimed with a
 lease before it is sent, so two runs that overlap never send it both; a run killed while
 sending leaves the lease to expire, and the next run sends the same digest again, under the
-same message id. A failed attempt waits (backoff, or the server's ``Retry-After``).
+same message id. A failed attempt waits (backoff, or the server's ``Retry-After``); when a
+run is terminated (SIGTERM) the message being sent is finished and recorded first.
 
 A file SQLite cannot read is moved aside and a fresh one started: that run's events are
 recorded and sent, and the sentence saying so is returned with the report.
@@ -15,6 +16,8 @@ recorded and sent, and the sentence saying so is returned with the report.
 from __future__ import annotations
 
 import json
+import os
+import socket
 import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator
@@ -32,8 +35,9 @@ CREATE TABLE IF NOT EXISTS events (key TEXT PRIMARY KEY, event TEXT NOT NULL, re
 CREATE TABLE IF NOT EXISTS messages (
     id INTEGER PRIMARY KEY, recipient TEXT NOT NULL,
     state TEXT NOT NULL DEFAULT 'open',      -- open, done
-    sent INTEGER NOT NULL DEFAULT 0,         -- an attempt began and its outcome is not known: content fixed
-    attempts INTEGER NOT NULL DEFAULT 0, next_at REAL NOT NULL DEFAULT 0, lease_until REAL NOT NULL DEFAULT 0,
+    attempts INTEGER NOT NULL DEFAULT 0,     -- once tried, its content is fixed: a retry is the same message
+    next_at REAL NOT NULL DEFAULT 0, lease_until REAL NOT NULL DEFAULT 0,
+    owner TEXT,                              -- the run holding the lease: host and process id
     error TEXT, done_at REAL);
 CREATE TABLE IF NOT EXISTS tasks (
     key TEXT NOT NULL REFERENCES events(key), recipient TEXT NOT NULL, message INTEGER REFERENCES messages(id),
@@ -121,30 +125,42 @@ class Outbox:
                                    [(event.key, r) for r in recipients])
 
     def claim(self, recipients: Iterable[str], now: float, lease: float) -> list[Claim]:
-        """The messages due now for these recipients, leased to this run; open tasks join a
-        recipient's open message unless an attempt of it may have reached the recipient."""
+        """The messages due now for these recipients, leased to this run. New tasks join a
+        recipient's message not tried yet; a tried one may have arrived, so it stays as it was."""
         claims = []
         with self._write() as db:
             for recipient in recipients:
                 loose = db.execute("SELECT count(*) FROM tasks WHERE recipient = ? AND message IS NULL AND done = 0",
                                    (recipient,)).fetchone()[0]
                 if loose:
-                    row = db.execute("SELECT id FROM messages WHERE recipient = ? AND state = 'open' AND sent = 0 "
+                    row = db.execute("SELECT id FROM messages WHERE recipient = ? AND state = 'open' AND attempts = 0 "
                                      "AND lease_until <= ? ORDER BY id LIMIT 1", (recipient, now)).fetchone()
                     message = row[0] if row else db.execute(
                         "INSERT INTO messages (recipient, next_at) VALUES (?, ?)", (recipient, now)).lastrowid
                     db.execute("UPDATE tasks SET message = ? WHERE recipient = ? AND message IS NULL AND done = 0",
                                (message, recipient))
+                self._void_dead_leases(db, recipient, now)
                 due = db.execute("SELECT id, attempts FROM messages WHERE recipient = ? AND state = 'open' "
                                  "AND next_at <= ? AND lease_until <= ? ORDER BY id", (recipient, now, now)).fetchall()
                 for message, attempts in due:
-                    db.execute("UPDATE messages SET lease_until = ?, sent = 1, attempts = attempts + 1 WHERE id = ?",
-                               (now + lease, message))
+                    db.execute("UPDATE messages SET lease_until = ?, owner = ?, attempts = attempts + 1 "
+                               "WHERE id = ?", (now + lease, f"{socket.gethostname()}:{os.getpid()}", message))
                     rows = db.execute("SELECT e.event FROM tasks t JOIN events e ON e.key = t.key "
                                       "WHERE t.message = ? AND t.done = 0 ORDER BY e.rowid", (message,)).fetchall()
                     claims.append(Claim(message, recipient, tuple(_event(r[0]) for r in rows), attempts + 1,
                                         self.token))
         return claims
+
+    @staticmethod
+    def _void_dead_leases(db: sqlite3.Connection, recipient: str, now: float) -> None:
+        """A lease held by a process of this machine that is gone (killed, terminated) ends now:
+        its message may have arrived, so it goes again unchanged, under the same id."""
+        held = db.execute("SELECT id, owner FROM messages WHERE recipient = ? AND state = 'open' AND lease_until > ?",
+                          (recipient, now)).fetchall()
+        for message, owner in held:
+            host, _, pid = (owner or "").rpartition(":")
+            if host == socket.gethostname() and pid.isdigit() and not _alive(int(pid)):
+                db.execute("UPDATE messages SET lease_until = 0 WHERE id = ?", (message,))
 
     def delivered(self, claim: Claim, now: float) -> None:
         with self._write() as db:
@@ -152,11 +168,17 @@ class Outbox:
                        (now, claim.id))
             db.execute("UPDATE tasks SET done = 1 WHERE message = ?", (claim.id,))
 
+    def release(self, claims: Iterable[Claim]) -> None:
+        """Claims this run did not begin: free at once, as they were."""
+        with self._write() as db:
+            db.executemany("UPDATE messages SET lease_until = 0, attempts = attempts - 1 WHERE id = ?",
+                           [(c.id,) for c in claims])
+
     def failed(self, claim: Claim, reason: str, now: float, retry_after: float | None = None) -> None:
-        """Not accepted: the message waits and may take in newer events before its next attempt."""
+        """Not accepted: the message waits, the same, for its next attempt."""
         wait = max(retry_after or 0.0, wait_after(claim.attempts))
         with self._write() as db:
-            db.execute("UPDATE messages SET sent = 0, lease_until = 0, next_at = ?, error = ? WHERE id = ?",
+            db.execute("UPDATE messages SET lease_until = 0, next_at = ?, error = ? WHERE id = ?",
                        (now + wait, reason, claim.id))
 
     def pending(self) -> int:
@@ -178,6 +200,18 @@ def _connect(path: Path) -> sqlite3.Connection:
         connection.close()
         raise
     return connection
+
+
+def _alive(pid: int) -> bool:
+    if os.name == "nt":
+        return True  # os.kill(pid, 0) would end the process there: the lease runs out instead
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process: alive
+    return True
 
 
 def _event(text: str) -> Event:
