@@ -20,10 +20,10 @@ from pathlib import Path
 
 from . import channels
 from .channels import DeliveryFailed
-from .digest import Channel, Digest, Recipient, digest, route
+from .digest import Channel, Digest, Recipient, digest, route, targets
 from .events import Event, EventKind, Rules, Step, events
-from .settings import NotifySettings, Recipients, SmtpSettings, WebhookSettings
 from .outbox import Outbox, StateUnavailable
+from .settings import NotifySettings, Recipients, SmtpSettings, WebhookSettings
 
 __all__ = [
     "Delivery", "DeliveryFailed", "Event", "EventKind", "NotifyReport", "NotifySettings", "Recipient",
@@ -76,12 +76,13 @@ def notify(
     """Record the new events in the outbox, then send each recipient due a message one digest
     of what it has not heard of; a message accepted by its channel is marked done at once."""
     queue = list(events)
-    addressed = {role for role, who in settings.recipients.items() if who.email or who.webhooks}
+    everyone = targets(settings)
+    addressed = {role for role, who in everyone.items() if who}
     unaddressed = tuple(sorted({e.role for e in queue} - addressed))
     if unaddressed:
         log.warning("notify: no recipients for role(s) %s; their events are dropped", ", ".join(unaddressed))
     # An event nobody is set up to hear of is dropped, not kept: the report names its role instead.
-    routes = route([e for e in queue if e.role in addressed], settings.recipients)
+    routes = route([e for e in queue if e.role in addressed], everyone)
     heard: dict[str, tuple[Event, list[str]]] = {}
     for recipient, items in routes.items():
         for event in items:
@@ -93,14 +94,14 @@ def notify(
         if box.repaired:
             log.error("notify: %s", box.repaired)
         box.record(heard.values(), clock())
-        claims = box.claim(_known(settings), clock(), lease)
+        claims = box.claim(list(dict.fromkeys(str(r) for who in everyone.values() for r in who)), clock(), lease)
         for n, claim in enumerate(claims):
             if stop.is_set():
                 # Terminated: the messages not begun go back untouched; the run ends after this.
                 box.release(claims[n:])
                 break
-            delivery = _deliver(digest(_recipient(claim.recipient), claim.events, f"sheetflow.{claim.token}.{claim.id}"),
-                                settings, send_email, send_webhook)
+            message = digest(_recipient(claim.recipient), claim.events, f"sheetflow.{claim.token}.{claim.id}")
+            delivery = _deliver(message, settings, send_email, send_webhook)
             deliveries.append(delivery)
             try:
                 if delivery.delivered:
@@ -133,14 +134,6 @@ def _terminating() -> Iterator[threading.Event]:
         signal.raise_signal(signal.SIGTERM)
 
 
-def _known(settings: NotifySettings) -> list[str]:
-    """Every recipient the settings can reach now, in the order they are named."""
-    found = [str(r) for who in settings.recipients.values()
-             for r in [*(Recipient(Channel.EMAIL, a) for a in who.email),
-                       *(Recipient(Channel.WEBHOOK, n) for n in who.webhooks)]]
-    return list(dict.fromkeys(found))
-
-
 def _recipient(text: str) -> Recipient:
     channel, _, address = text.partition(":")
     return Recipient(Channel(channel), address)
@@ -157,6 +150,8 @@ def _deliver(
         if recipient.channel is Channel.EMAIL:
             assert settings.smtp is not None  # NotifySettings refuses e-mail recipients without smtp
             send_email(message, settings.smtp)
+        elif recipient.channel is Channel.CHAT:
+            channels.send_chat(message, settings.webhook[recipient.via[0]])
         else:
             send_webhook(message, settings.webhook[recipient.address])
     except DeliveryFailed as exc:

@@ -1,4 +1,5 @@
-"""Delivering a digest: e-mail over SMTP, or a JSON POST to a webhook (WhatsApp/Telegram gateways).
+"""Delivering a digest: e-mail over SMTP, a JSON POST to a webhook, or a text to one phone
+number or chat through Telegram, the WhatsApp Cloud API, a Fonnte-style gateway or a templated HTTP API.
 
 A channel that cannot deliver raises ``DeliveryFailed`` with one Indonesian sentence that
 quotes no secret (no password, no webhook URL, no header); ``notify`` reports it and goes on.
@@ -9,6 +10,7 @@ cannot hold a run.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import smtplib
@@ -18,7 +20,7 @@ import threading
 from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from .digest import Digest
 from .settings import SmtpSettings, WebhookSettings
@@ -46,10 +48,8 @@ class _Deadline:
         self.expired = True
         sock = getattr(holder, "sock", None)
         if sock is not None:
-            try:
+            with contextlib.suppress(OSError):  # already closed
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass  # already closed
 
     def __enter__(self) -> _Deadline:
         self._timer.start()
@@ -148,7 +148,7 @@ def send_webhook(digest: Digest, hook: WebhookSettings) -> None:
     headers = {name: value.get_secret_value() for name, value in hook.headers.items()}
     headers |= {"Content-Type": "application/json", "Idempotency-Key": digest.id}
     body = json.dumps(digest.payload(), ensure_ascii=False).encode()
-    status, retry_after = post(hook.url.get_secret_value(), body, headers, hook.timeout, hook.name)
+    status, retry_after, _ = post(hook.endpoint(), body, headers, hook.timeout, hook.name)
     if status == 429:
         raise DeliveryFailed(f"Webhook {hook.name} meminta menunggu (HTTP 429); pesan dikirim lagi nanti.",
                              retry_after)
@@ -156,9 +156,87 @@ def send_webhook(digest: Digest, hook: WebhookSettings) -> None:
         raise DeliveryFailed(f"Webhook {hook.name} menjawab HTTP {status}; pesan tidak diterima.", retry_after)
 
 
-def post(url: str, body: bytes, headers: dict[str, str], timeout: float, name: str) -> tuple[int, float | None]:
-    """POST ``body`` within ``timeout`` seconds in all: the status and the ``Retry-After`` seconds.
-    Messages never quote the URL, which may hold a token."""
+SERVICES = {"telegram": "Telegram", "whatsapp": "WhatsApp Cloud API", "fonnte": "Gerbang WhatsApp",
+            "template": "Webhook"}
+
+
+def send_chat(digest: Digest, hook: WebhookSettings) -> None:
+    """The digest's text to one phone number or chat id through a messenger's API."""
+    to = digest.recipient.address.partition("/")[2]
+    headers = {name: value.get_secret_value() for name, value in hook.headers.items()}
+    token = hook.token.get_secret_value() if hook.token else ""
+    if hook.kind == "telegram":
+        body, kind = {"chat_id": to, "text": digest.text}, "json"
+    elif hook.kind == "whatsapp":
+        body = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to, "type": "text",
+                "text": {"preview_url": False, "body": digest.text}}
+        kind, headers = "json", headers | {"Authorization": f"Bearer {token}"}
+    elif hook.kind == "fonnte":
+        body, kind, headers = {"target": to, "message": digest.text}, "form", headers | {"Authorization": token}
+    else:
+        assert hook.body is not None
+        body, kind = _filled(hook.body, {"recipient": to, "text": digest.text}), hook.format
+    if kind == "json":
+        data, headers["Content-Type"] = json.dumps(body, ensure_ascii=False).encode(), "application/json"
+    else:
+        data = urlencode({k: v if isinstance(v, str) else json.dumps(v) for k, v in body.items()}).encode()
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    status, retry_after, answer = post(hook.endpoint(), data, headers, hook.timeout, hook.name)
+    refusal = _refusal(hook.kind, status, answer)
+    if refusal is None:
+        return
+    why, wait = refusal
+    service = SERVICES[hook.kind]
+    if status == 429 or wait is not None:
+        raise DeliveryFailed(f"{service} ({hook.name}) meminta menunggu{f' {why}' if why else ''}; pesan dikirim "
+                             "lagi nanti.", wait if wait is not None else retry_after)
+    raise DeliveryFailed(f"{service} ({hook.name}) menolak pesan ke {to} (HTTP {status}{f': {why}' if why else ''}).",
+                         retry_after)
+
+
+def _refusal(kind: str, status: int, answer: bytes) -> tuple[str, float | None] | None:
+    """None when the API accepted the message; else its reason and the seconds it asked to wait."""
+    try:
+        data = json.loads(answer) if answer else {}
+    except ValueError:
+        data = {}
+    data = data if isinstance(data, dict) else {}
+    if kind == "telegram":
+        if 200 <= status < 300 and data.get("ok") is True:
+            return None
+        wait = (data.get("parameters") or {}).get("retry_after")
+        return str(data.get("description", "")), float(wait) if isinstance(wait, int | float) else None
+    if kind == "whatsapp":
+        if 200 <= status < 300 and data.get("messages"):
+            return None
+        error = data.get("error") or {}
+        why = f"{error.get('message', '')} (kode {error['code']})" if "code" in error else str(error.get("message", ""))
+        return why, None
+    if kind == "fonnte":
+        # Fonnte answers 200 with ``status: false`` and a ``reason`` when it refuses.
+        if 200 <= status < 300 and data.get("status") is True:
+            return None
+        return str(data.get("reason", "")), None
+    return None if 200 <= status < 300 else ("", None)
+
+
+def _filled(template: object, values: dict[str, str]) -> object:
+    """The template with ``{recipient}`` and ``{text}`` replaced in every string, keys untouched."""
+    if isinstance(template, str):
+        for key, value in values.items():
+            template = template.replace("{" + key + "}", value)
+        return template
+    if isinstance(template, dict):
+        return {key: _filled(value, values) for key, value in template.items()}
+    if isinstance(template, list):
+        return [_filled(value, values) for value in template]
+    return template
+
+
+def post(url: str, body: bytes, headers: dict[str, str], timeout: float,
+         name: str) -> tuple[int, float | None, bytes]:
+    """POST ``body`` within ``timeout`` seconds in all: the status, the ``Retry-After`` seconds
+    and the answer. Messages never quote the URL, which may hold a token."""
     parts = urlsplit(url)
     target = parts.path or "/"
     if parts.query:
@@ -174,14 +252,14 @@ def post(url: str, body: bytes, headers: dict[str, str], timeout: float, name: s
                 connection.connect()
                 connection.request("POST", target, body=body, headers=headers)
                 response = connection.getresponse()
-                response.read()
+                answer = response.read()
             except (OSError, http.client.HTTPException) as exc:
                 if deadline.expired or isinstance(exc, TimeoutError):
                     raise DeliveryFailed(f"Webhook {name} tidak menjawab dalam {timeout:g} detik.") from exc
                 raise DeliveryFailed(f"Webhook {name} tidak dapat dihubungi ({type(exc).__name__}).") from exc
     finally:
         connection.close()
-    return response.status, _seconds(response.getheader("Retry-After"))
+    return response.status, _seconds(response.getheader("Retry-After")), answer
 
 
 def _seconds(value: str | None) -> float | None:

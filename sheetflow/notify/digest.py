@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from .events import Event, EventKind
-from .settings import Recipients
+from .settings import NotifySettings
 
 # Shaped like messages.CATALOGUE, so these can move there as they are.
 TEMPLATES: dict[str, dict[str, str]] = {
@@ -45,12 +45,19 @@ INDENT = "   "
 class Channel(StrEnum):
     EMAIL = "email"
     WEBHOOK = "webhook"
+    CHAT = "chat"  # a messenger webhook and one phone number or chat id
 
 
 @dataclass(frozen=True)
 class Recipient:
     channel: Channel
-    address: str  # an e-mail address, or a webhook's name
+    address: str  # an e-mail address, a webhook's name, or for a chat ``webhook/number``
+
+    @property
+    def via(self) -> tuple[str, str]:
+        """A chat's webhook name and phone number or chat id."""
+        name, _, to = self.address.partition("/")
+        return name, to
 
     def __str__(self) -> str:
         return f"{self.channel.value}:{self.address}"
@@ -75,15 +82,21 @@ class Digest:
                 "text": self.text, "items": items}
 
 
-def route(events: Iterable[Event], recipients: Mapping[str, Recipients]) -> dict[Recipient, list[Event]]:
+def targets(settings: NotifySettings) -> dict[str, list[Recipient]]:
+    """Each role's recipients, phone numbers in the form their API wants."""
+    return {role: [*(Recipient(Channel.EMAIL, a) for a in who.email),
+                   *(Recipient(Channel.WEBHOOK, n) for n in who.webhooks),
+                   *(Recipient(Channel.CHAT, f"{name}/{settings.address(name, to)}")
+                     for name, addresses in who.to.items() for to in addresses)]
+            for role, who in settings.recipients.items()}
+
+
+def route(events: Iterable[Event], recipients: Mapping[str, list[Recipient]]) -> dict[Recipient, list[Event]]:
     """Each recipient's events, once per situation (someone in two roles hears of a late row once),
     a row's items together."""
     routed: dict[Recipient, dict[str, Event]] = {}
     for event in events:
-        who = recipients.get(event.role, Recipients())
-        targets = [Recipient(Channel.EMAIL, a) for a in who.email]
-        targets += [Recipient(Channel.WEBHOOK, n) for n in who.webhooks]
-        for recipient in targets:
+        for recipient in recipients.get(event.role, []):
             routed.setdefault(recipient, {}).setdefault(event.key, event)
     order = list(EventKind)
     return {
