@@ -245,3 +245,38 @@ def test_a_damaged_notification_state_is_reported_and_replaced_after_the_registe
     assert "Gagal mengirim ke webhook:wa" in result.stdout  # this run's event is kept and tried
     assert read_rows(tmp_path / "bedoyo.xlsx")[0]["status"] == "Menunggu Pemeriksaan"
     assert len(list(tmp_path.glob(".sheetflow-notify.sqlite.rusak-*"))) == 1
+
+
+def test_reminders_set_up_in_the_config_reach_the_reviewers_and_the_superior_once(tmp_path):
+    from datetime import timedelta
+
+    text = excel_registers(tmp_path, ["bedoyo"])
+    text += """[notify.smtp]
+host = "127.0.0.1"
+sender = "sheetflow@kantor.example"
+
+[notify.recipients.reviewers]
+email = ["pertimbangan@kantor.example"]
+
+[notify.recipients.atasan]
+email = ["atasan@kantor.example"]
+
+[notify.reminders]
+every_days = 1
+office_hours = ["08:00", "16:00"]
+escalate_after_days = 3
+escalate_to = ["atasan"]
+"""
+    config = load_config(write_config(tmp_path, text))
+    sent: list[tuple[str, str]] = []
+
+    def mail(digest, smtp):
+        sent.extend((digest.recipient.address, e.kind.value) for e in digest.items)
+
+    for day in range(4):
+        sync_all(config, now=DAY_H + timedelta(days=day), send_email=mail)
+        sync_all(config, now=DAY_H + timedelta(days=day, hours=1), send_email=mail)  # a later run that day
+    assert sent == [
+        ("pertimbangan@kantor.example", "review_needed"), ("pertimbangan@kantor.example", "late"),
+        ("pertimbangan@kantor.example", "reminder"),
+        ("pertimbangan@kantor.example", "reminder"), ("atasan@kantor.example", "escalation")]

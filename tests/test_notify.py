@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from pydantic import ValidationError
 from servers import Mailbox, free_port
-from support import WORKFLOW, MemoryRegister, approved, handed_over, rejected, reviewed
+from support import WIB, WORKFLOW, MemoryRegister, approved, handed_over, rejected, reviewed
 
 from sheetflow.notify import (
     EventKind,
@@ -37,8 +37,10 @@ from sheetflow.notify import (
     WebhookSettings,
     events,
     notify,
+    reminders,
 )
 from sheetflow.notify.outbox import Outbox
+from sheetflow.notify.settings import ReminderSettings
 
 REGISTER = "Kapanewon Ponjong"
 PASSWORD = "rahasia-Ponjong-2024"
@@ -573,3 +575,57 @@ def test_a_state_file_that_cannot_be_written_after_sending_is_one_sentence(tmp_p
     assert report.unrecorded == (f"Berkas status pemberitahuan {tmp_path / 'state.sqlite'} tidak dapat ditulis "
                                  "(disk I/O error); pesan ke email:pelaksana@ponjong.example mungkin terkirim "
                                  "lagi pada sync berikutnya.")
+
+
+# ---------------------------------------------------------------- reminders
+REMIND = ReminderSettings(every_days=1, office_hours=("08:00", "16:00"), escalate_after_days=3,
+                          escalate_to=("atasan",))
+
+
+def reminders_after(days: int, settings: ReminderSettings = REMIND, hour: int = 10) -> list:
+    register = MemoryRegister.of(handed_over())
+    register.sync()
+    register.later(days=days)
+    now = register.clock.replace(hour=hour)
+    return reminders(register.sync(now=now), WORKFLOW, REGISTER, settings, now)
+
+
+def test_a_review_still_awaited_is_reminded_from_the_day_after_the_late_notice():
+    assert reminders_after(1) == []  # H+1 is the late event's day
+    (reminder,) = reminders_after(2)
+    assert (reminder.kind, reminder.role, reminder.detail) == (EventKind.REMINDER, "reviewers", "belum diperiksa H+2")
+
+
+def test_after_n_days_the_reminder_also_goes_to_the_escalation_roles():
+    found = reminders_after(3)
+    assert [(e.kind, e.role) for e in found] == [(EventKind.REMINDER, "reviewers"), (EventKind.ESCALATION, "atasan")]
+    assert len({e.key for e in found}) == 2
+
+
+def test_reminders_every_two_days_skip_the_days_between():
+    every_two = REMIND.model_copy(update={"every_days": 2})
+    assert [len(reminders_after(d, every_two)) for d in (2, 3, 4, 5)] == [0, 2, 0, 2]
+
+
+def test_a_reminder_found_before_office_hours_waits_for_them():
+    (early,) = reminders_after(2, hour=6)
+    assert dt.datetime.fromtimestamp(early.due, WIB).strftime("%H:%M") == "08:00"
+    (late,) = reminders_after(2, hour=17)
+    assert dt.datetime.fromtimestamp(late.due, WIB).strftime("%d %H:%M") == "06 08:00"
+
+
+def test_each_reminder_is_sent_once_and_only_in_office_hours(tmp_path):
+    sent: list = []
+    settings = NotifySettings(recipients={"reviewers": Recipients(email=("pertimbangan@ponjong.example",)),
+                                          "atasan": Recipients(email=("atasan@ponjong.example",))},
+                              smtp=SmtpSettings(host="127.0.0.1", sender=SENDER), reminders=REMIND)
+    found = reminders_after(3, hour=6)
+    due = found[0].due
+
+    def run(at: float) -> object:
+        return notify(found, settings, tmp_path / "state.sqlite", clock=lambda: at,
+                      send_email=lambda digest, smtp: sent.append(digest.recipient.address))
+
+    assert run(due - 3600).deliveries == () and sent == []  # 07:00: recorded, not sent
+    assert run(due + 300).ok and sorted(sent) == ["atasan@ponjong.example", "pertimbangan@ponjong.example"]
+    assert run(due + 600).deliveries == () and len(sent) == 2

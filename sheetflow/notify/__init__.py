@@ -21,13 +21,14 @@ from pathlib import Path
 from . import channels
 from .channels import DeliveryFailed
 from .digest import Channel, Digest, Recipient, digest, route, targets
-from .events import Event, EventKind, Rules, Step, events
+from .events import Event, EventKind, Rules, Step, events, reminders
 from .outbox import Outbox, StateUnavailable
 from .settings import NotifySettings, Recipients, SmtpSettings, WebhookSettings
 
 __all__ = [
     "Delivery", "DeliveryFailed", "Event", "EventKind", "NotifyReport", "NotifySettings", "Recipient",
     "Recipients", "Rules", "SmtpSettings", "StateUnavailable", "Step", "WebhookSettings", "events", "notify",
+    "reminders",
 ]
 
 log = logging.getLogger(__name__)

@@ -33,11 +33,17 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "id": "Disetujui: mohon diunggah ke media sosial hari ini juga dan isi Tautan Unggahan."
     },
     "notify-action-late": {"id": "Melewati batas waktu Hari H: mohon segera ditindaklanjuti."},
+    "notify-action-reminder": {"id": "Pengingat: langkah ini masih ditunggu dan sudah melewati batas waktunya."},
+    "notify-action-escalation": {
+        "id": "Untuk perhatian atasan: langkah ini masih ditunggu dan sudah lama melewati batas waktunya."
+    },
     "notify-detail-review-needed": {"id": "Keterangan"},
     "notify-detail-fix-needed": {"id": "Catatan Sistem"},
     "notify-detail-rejected": {"id": "Tanggapan Tertulis"},
     "notify-detail-approved": {"id": "Disetujui Oleh"},
     "notify-detail-late": {"id": "Ketepatan Waktu"},
+    "notify-detail-reminder": {"id": "Ketepatan Waktu"},
+    "notify-detail-escalation": {"id": "Ketepatan Waktu"},
 }
 INDENT = "   "
 

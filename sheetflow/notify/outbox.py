@@ -31,7 +31,9 @@ from .events import Event, EventKind
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS events (key TEXT PRIMARY KEY, event TEXT NOT NULL, recorded REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS events (
+    key TEXT PRIMARY KEY, event TEXT NOT NULL, recorded REAL NOT NULL,
+    due REAL NOT NULL DEFAULT 0);             -- not sent before (a reminder waits for office hours)
 CREATE TABLE IF NOT EXISTS messages (
     id INTEGER PRIMARY KEY, recipient TEXT NOT NULL,
     state TEXT NOT NULL DEFAULT 'open',      -- open, done
@@ -46,6 +48,8 @@ CREATE INDEX IF NOT EXISTS open_tasks ON tasks(recipient) WHERE done = 0;
 """
 # Waits after the n-th failure: the next run tries again at once, then 5, 10, 20 … minutes, at most 6 hours.
 FIRST_WAIT, LONGEST_WAIT = 300.0, 6 * 3600.0
+# A recipient's tasks not in a message yet whose events are due.
+READY = "recipient = ? AND message IS NULL AND done = 0 AND key IN (SELECT key FROM events WHERE due <= ?)"
 BUSY_MS = 30_000  # another run holding the write lock for longer than this is stuck
 
 
@@ -118,8 +122,9 @@ class Outbox:
         """Each new event and who is to hear of it; an event whose key is known already is no news."""
         with self._write() as db:
             for event, recipients in routed:
-                added = db.execute("INSERT OR IGNORE INTO events VALUES (?, ?, ?)",
-                                   (event.key, json.dumps(asdict(event), ensure_ascii=False), now)).rowcount
+                added = db.execute("INSERT OR IGNORE INTO events VALUES (?, ?, ?, ?)",
+                                   (event.key, json.dumps(asdict(event), ensure_ascii=False), now,
+                                    event.due)).rowcount
                 if added:
                     db.executemany("INSERT OR IGNORE INTO tasks (key, recipient) VALUES (?, ?)",
                                    [(event.key, r) for r in recipients])
@@ -130,15 +135,13 @@ class Outbox:
         claims = []
         with self._write() as db:
             for recipient in recipients:
-                loose = db.execute("SELECT count(*) FROM tasks WHERE recipient = ? AND message IS NULL AND done = 0",
-                                   (recipient,)).fetchone()[0]
+                loose = db.execute(f"SELECT count(*) FROM tasks WHERE {READY}", (recipient, now)).fetchone()[0]
                 if loose:
                     row = db.execute("SELECT id FROM messages WHERE recipient = ? AND state = 'open' AND attempts = 0 "
                                      "AND lease_until <= ? ORDER BY id LIMIT 1", (recipient, now)).fetchone()
                     message = row[0] if row else db.execute(
                         "INSERT INTO messages (recipient, next_at) VALUES (?, ?)", (recipient, now)).lastrowid
-                    db.execute("UPDATE tasks SET message = ? WHERE recipient = ? AND message IS NULL AND done = 0",
-                               (message, recipient))
+                    db.execute(f"UPDATE tasks SET message = ? WHERE {READY}", (message, recipient, now))
                 self._void_dead_leases(db, recipient, now)
                 due = db.execute("SELECT id, attempts FROM messages WHERE recipient = ? AND state = 'open' "
                                  "AND next_at <= ? AND lease_until <= ? ORDER BY id", (recipient, now, now)).fetchall()
@@ -182,7 +185,7 @@ class Outbox:
                        (now + wait, reason, claim.id))
 
     def pending(self) -> int:
-        """Events some recipient has not heard of yet."""
+        """Events some recipient has not heard of yet (reminders waiting for office hours too)."""
         return self.db.execute("SELECT count(DISTINCT key) FROM tasks WHERE done = 0").fetchone()[0]
 
 

@@ -103,12 +103,35 @@ class WebhookSettings(_Model):
         return base
 
 
+Clock = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+
+
+class ReminderSettings(_Model):
+    """A step still awaited past its day is reminded every ``every_days`` days, sent within
+    office hours of the register's time zone, and after ``escalate_after_days`` days also
+    to the roles in ``escalate_to`` (keys of ``recipients``, e.g. ``atasan``)."""
+
+    every_days: int = Field(default=1, ge=1, le=30)
+    office_hours: tuple[Clock, Clock] = ("08:00", "16:00")
+    escalate_after_days: int | None = Field(default=None, ge=1)
+    escalate_to: tuple[Key, ...] = ()
+
+    @model_validator(mode="after")
+    def _hours_run_forward(self) -> ReminderSettings:
+        if self.office_hours[0] >= self.office_hours[1]:
+            raise ValueError("office_hours: the start comes before the end")
+        if bool(self.escalate_to) != (self.escalate_after_days is not None):
+            raise ValueError("escalate_after_days and escalate_to are given together, or neither")
+        return self
+
+
 class NotifySettings(_Model):
     """``recipients`` maps workflow role keys (``reviewers``, ``team``, ``admin``) to who is told."""
 
     recipients: dict[Key, Recipients] = Field(default_factory=dict)
     smtp: SmtpSettings | None = None
     webhooks: tuple[WebhookSettings, ...] = ()
+    reminders: ReminderSettings | None = None  # none: a late step is told once (its ``late`` event)
 
     @model_validator(mode="after")
     def _references_resolve(self) -> NotifySettings:
