@@ -23,6 +23,8 @@ from .runs import planned, recalled, remember
 from .workflow import load_workflow
 
 log = logging.getLogger("sheetflow")
+# Where versions before the outbox remembered notifications: taken over once, then renamed.
+LEGACY_STATE = ".sheetflow-notify.json"
 
 
 @dataclass(frozen=True)
@@ -131,7 +133,8 @@ def sync_all(
             moment.astimezone(ZoneInfo(o.result.workflow.timezone)))]
     senders = {k: v for k, v in {"send_email": send_email, "send_webhook": send_webhook}.items() if v}
     try:
-        delivered = notify(news, config.notify, config.folder / config.notify_state, **senders)
+        delivered = notify(news, config.notify, config.folder / config.notify_state,
+                           legacy=config.folder / LEGACY_STATE, **senders)
     except SheetflowError as exc:
         # The registers are synced by now: a broken state file must not hide that.
         log.error("pemberitahuan: %s", exc)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import ipaddress
+import json
 import logging
 import signal
 import socket
@@ -629,3 +631,23 @@ def test_each_reminder_is_sent_once_and_only_in_office_hours(tmp_path):
     assert run(due - 3600).deliveries == () and sent == []  # 07:00: recorded, not sent
     assert run(due + 300).ok and sorted(sent) == ["atasan@ponjong.example", "pertimbangan@ponjong.example"]
     assert run(due + 600).deliveries == () and len(sent) == 2
+
+
+def test_the_json_state_of_earlier_versions_is_taken_over_without_losing_or_repeating(tmp_path):
+    pending = events_of(MemoryRegister.of(rejected()))[0]
+    legacy = tmp_path / ".sheetflow-notify.json"
+    legacy.write_text(json.dumps({
+        "format": 1, "sent": ["Kapanewon Ponjong|2024/0009|approved|x"],
+        "pending": [{**dataclasses.asdict(pending), "kind": "rejected"}],
+        "reached": {pending.key: ["email:pelaksana@ponjong.example"]},
+    }), encoding="utf-8")
+    sent: list = []
+    settings = NotifySettings(recipients={"team": Recipients(email=("pelaksana@ponjong.example",),
+                                                             webhooks=("wa",))},
+                              smtp=SmtpSettings(host="127.0.0.1", sender=SENDER),
+                              webhooks=(WebhookSettings(name="wa", url="http://127.0.0.1:9/"),))
+    report = notify([], settings, tmp_path / "state.sqlite", legacy=legacy,
+                    send_email=lambda digest, smtp: sent.append(digest),
+                    send_webhook=lambda digest, hook: sent.append(digest))
+    assert [str(d.recipient) for d in report.deliveries] == ["webhook:wa"]  # the e-mail had it already
+    assert report.ok and not legacy.exists() and (tmp_path / ".sheetflow-notify.json.diimpor").exists()

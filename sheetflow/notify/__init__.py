@@ -73,28 +73,32 @@ def notify(
     send_email: Callable[[Digest, SmtpSettings], None] = channels.send_email,
     send_webhook: Callable[[Digest, WebhookSettings], None] = channels.send_webhook,
     clock: Callable[[], float] = time.time,
+    legacy: Path | None = None,
 ) -> NotifyReport:
     """Record the new events in the outbox, then send each recipient due a message one digest
-    of what it has not heard of; a message accepted by its channel is marked done at once."""
-    queue = list(events)
+    of what it has not heard of; a message accepted by its channel is marked done at once.
+    ``legacy``: where earlier versions kept their JSON state; its pending events are taken over."""
     everyone = targets(settings)
     addressed = {role for role, who in everyone.items() if who}
-    unaddressed = tuple(sorted({e.role for e in queue} - addressed))
-    if unaddressed:
-        log.warning("notify: no recipients for role(s) %s; their events are dropped", ", ".join(unaddressed))
-    # An event nobody is set up to hear of is dropped, not kept: the report names its role instead.
-    routes = route([e for e in queue if e.role in addressed], everyone)
-    heard: dict[str, tuple[Event, list[str]]] = {}
-    for recipient, items in routes.items():
-        for event in items:
-            heard.setdefault(event.key, (event, []))[1].append(str(recipient))
     # A message whose run died mid-attempt is sent again once this lease has run out.
     lease = max([settings.smtp.timeout if settings.smtp else 0, *(w.timeout for w in settings.webhooks)]) + 60
     deliveries: list[Delivery] = []
     with Outbox.open(state_path) as box, _terminating() as stop:
         if box.repaired:
             log.error("notify: %s", box.repaired)
+        adopted = box.adopt(legacy, clock()) if legacy is not None and legacy.is_file() else None
+        queue = [*(adopted[0] if adopted else ()), *events]
+        unaddressed = tuple(sorted({e.role for e in queue} - addressed))
+        if unaddressed:
+            log.warning("notify: no recipients for role(s) %s; their events are dropped", ", ".join(unaddressed))
+        # An event nobody is set up to hear of is dropped, not kept: the report names its role instead.
+        heard: dict[str, tuple[Event, list[str]]] = {}
+        for recipient, items in route([e for e in queue if e.role in addressed], everyone).items():
+            for event in items:
+                heard.setdefault(event.key, (event, []))[1].append(str(recipient))
         box.record(heard.values(), clock())
+        if adopted:
+            box.reached(adopted[1])
         claims = box.claim(list(dict.fromkeys(str(r) for who in everyone.values() for r in who)), clock(), lease)
         for n, claim in enumerate(claims):
             if stop.is_set():

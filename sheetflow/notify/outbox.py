@@ -129,6 +129,27 @@ class Outbox:
                     db.executemany("INSERT OR IGNORE INTO tasks (key, recipient) VALUES (?, ?)",
                                    [(event.key, r) for r in recipients])
 
+    def adopt(self, legacy: Path, now: float) -> tuple[list[Event], dict[str, list[str]]] | None:
+        """The JSON state file of earlier versions, if ``legacy`` is one: its sent keys become
+        known events here; its pending events and who already had them are returned, for
+        ``record`` and then ``reached``. The file is renamed ``….diimpor`` once read."""
+        try:
+            data = json.loads(legacy.read_text(encoding="utf-8"))
+            pending = [Event(**{**e, "kind": EventKind(e["kind"])}) for e in data["pending"]]
+            sent, reached = list(data["sent"]), {k: list(v) for k, v in data["reached"].items()}
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        with self._write() as db:
+            db.executemany("INSERT OR IGNORE INTO events VALUES (?, '{}', ?, 0)", [(key, now) for key in sent])
+        legacy.rename(legacy.with_name(legacy.name + ".diimpor"))
+        return pending, reached
+
+    def reached(self, who: dict[str, list[str]]) -> None:
+        """Tasks an earlier version already delivered."""
+        with self._write() as db:
+            db.executemany("UPDATE tasks SET done = 1 WHERE key = ? AND recipient = ?",
+                           [(key, r) for key, recipients in who.items() for r in recipients])
+
     def claim(self, recipients: Iterable[str], now: float, lease: float) -> list[Claim]:
         """The messages due now for these recipients, leased to this run. New tasks join a
         recipient's message not tried yet; a tried one may have arrived, so it stays as it was."""
