@@ -3,6 +3,7 @@ from sheetflow.toml alone and delivered to local stand-ins that answer as those 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -159,3 +160,13 @@ def test_a_messenger_named_as_a_json_webhook_is_refused(tmp_path, messengers):
     url, _ = messengers
     with pytest.raises(ConfigInvalid, match=r"'tg' sends to phone numbers or chats; list them under to\.tg"):
         config_with(tmp_path, telegram(url), 'webhooks = ["tg"]')
+
+
+def test_a_digest_longer_than_a_messenger_takes_is_cut_at_a_line_with_a_note(tmp_path, messengers):
+    url, api = messengers
+    config = config_with(tmp_path, telegram(url), 'to = { tg = ["123456789"] }')
+    many = [dataclasses.replace(e, register_no=f"2024/{n:04d}", key=f"{e.key}|{n}", detail="x" * 80)
+            for n in range(80) for e in rejected_events()]
+    assert send(config, tmp_path, many).ok
+    ((_, body),) = api.received
+    assert len(body["text"]) <= 4096 and body["text"].endswith("daftar lengkap ada di register.)")

@@ -49,7 +49,8 @@ class Delivery:
     def message(self) -> str:
         if self.delivered:
             return f"Terkirim ke {self.recipient}: {self.items} hal."
-        return f"Gagal mengirim ke {self.recipient}: {self.reason} Akan dicoba lagi pada sync berikutnya."
+        when = f"setelah {self.retry_after:g} detik" if self.retry_after else "pada sync berikutnya"
+        return f"Gagal mengirim ke {self.recipient}: {self.reason} Akan dicoba lagi {when}."
 
 
 @dataclass(frozen=True)

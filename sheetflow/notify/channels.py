@@ -163,19 +163,20 @@ SERVICES = {"telegram": "Telegram", "whatsapp": "WhatsApp Cloud API", "fonnte": 
 def send_chat(digest: Digest, hook: WebhookSettings) -> None:
     """The digest's text to one phone number or chat id through a messenger's API."""
     to = digest.recipient.address.partition("/")[2]
+    text = _fitted(digest.text)
     headers = {name: value.get_secret_value() for name, value in hook.headers.items()}
     token = hook.token.get_secret_value() if hook.token else ""
     if hook.kind == "telegram":
-        body, kind = {"chat_id": to, "text": digest.text}, "json"
+        body, kind = {"chat_id": to, "text": text}, "json"
     elif hook.kind == "whatsapp":
         body = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to, "type": "text",
-                "text": {"preview_url": False, "body": digest.text}}
+                "text": {"preview_url": False, "body": text}}
         kind, headers = "json", headers | {"Authorization": f"Bearer {token}"}
     elif hook.kind == "fonnte":
-        body, kind, headers = {"target": to, "message": digest.text}, "form", headers | {"Authorization": token}
+        body, kind, headers = {"target": to, "message": text}, "form", headers | {"Authorization": token}
     else:
         assert hook.body is not None
-        body, kind = _filled(hook.body, {"recipient": to, "text": digest.text}), hook.format
+        body, kind = _filled(hook.body, {"recipient": to, "text": text}), hook.format
     if kind == "json":
         data, headers["Content-Type"] = json.dumps(body, ensure_ascii=False).encode(), "application/json"
     else:
@@ -192,6 +193,20 @@ def send_chat(digest: Digest, hook: WebhookSettings) -> None:
                              "lagi nanti.", wait if wait is not None else retry_after)
     raise DeliveryFailed(f"{service} ({hook.name}) menolak pesan ke {to} (HTTP {status}{f': {why}' if why else ''}).",
                          retry_after)
+
+
+# Telegram and WhatsApp refuse a text longer than 4096 characters.
+LONGEST_TEXT = 4096
+CUT = "\n…\n(Pesan dipotong karena terlalu panjang; daftar lengkap ada di register.)"
+
+
+def _fitted(text: str) -> str:
+    """The text, cut at a line end with a note when a messenger would refuse its length."""
+    if len(text) <= LONGEST_TEXT:
+        return text
+    room = LONGEST_TEXT - len(CUT)
+    end = text.rfind("\n", 0, room)
+    return text[: end if end > 0 else room] + CUT
 
 
 def _refusal(kind: str, status: int, answer: bytes) -> tuple[str, float | None] | None:
