@@ -651,3 +651,11 @@ def test_the_json_state_of_earlier_versions_is_taken_over_without_losing_or_repe
                     send_webhook=lambda digest, hook: sent.append(digest))
     assert [str(d.recipient) for d in report.deliveries] == ["webhook:wa"]  # the e-mail had it already
     assert report.ok and not legacy.exists() and (tmp_path / ".sheetflow-notify.json.diimpor").exists()
+
+
+def test_a_state_folder_that_cannot_be_made_is_one_sentence(tmp_path):
+    (tmp_path / "berkas").write_text("bukan folder", encoding="utf-8")
+    settings = NotifySettings(recipients={"team": Recipients(email=("pelaksana@ponjong.example",))},
+                              smtp=SmtpSettings(host="127.0.0.1", sender=SENDER))
+    with pytest.raises(StateUnavailable, match=r"^Berkas status pemberitahuan .*berkas/state\.sqlite tidak dapat"):
+        notify([], settings, tmp_path / "berkas" / "state.sqlite")

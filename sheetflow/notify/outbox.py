@@ -83,7 +83,7 @@ class Outbox:
         repaired = None
         try:
             connection = _connect(path)
-        except sqlite3.OperationalError as exc:  # cannot open, read-only, locked too long: not damage
+        except (sqlite3.OperationalError, OSError) as exc:  # cannot open, read-only, locked too long: not damage
             raise _unavailable(path, exc) from exc
         except sqlite3.DatabaseError as exc:
             aside = path.with_name(f"{path.name}.rusak-{datetime.now():%Y%m%d-%H%M%S}")
