@@ -28,6 +28,7 @@ CHATS = {"123456789", "-1001234567890"}
 class Messengers:
     def __init__(self) -> None:
         self.received: list[tuple[str, dict]] = []  # (service, request body as parsed)
+        self.paths: list[str] = []  # the request targets, as sent
         self.busy = 0  # answer this many requests with 429 first
         self.retry_after = 7
 
@@ -43,6 +44,7 @@ def messengers():
                 body = json.loads(raw)
             else:
                 body = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
+            state.paths.append(self.path)
             if match := re.fullmatch(r"/bot([^/]+)/sendMessage", self.path):
                 self.telegram(match[1], body)
             elif match := re.fullmatch(r"/(v\d+\.\d+)/(\d+)/messages", self.path):

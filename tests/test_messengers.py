@@ -170,3 +170,15 @@ def test_a_digest_longer_than_a_messenger_takes_is_cut_at_a_line_with_a_note(tmp
     assert send(config, tmp_path, many).ok
     ((_, body),) = api.received
     assert len(body["text"]) <= 4096 and body["text"].endswith("daftar lengkap ada di register.)")
+
+
+def test_an_office_proxy_named_in_http_proxy_carries_the_request(tmp_path, messengers, monkeypatch):
+    url, api = messengers
+    monkeypatch.setenv("HTTP_PROXY", url)  # the stand-in plays the proxy: it sees the whole address
+    monkeypatch.setenv("NO_PROXY", "")
+    channel = ('[[notify.webhooks]]\nname = "sms"\nkind = "template"\nurl = "http://gateway.kantor.example/kirim"\n'
+               'body = { nomor = "{recipient}", pesan = "{text}" }\n')
+    config = config_with(tmp_path, channel, 'to = { sms = ["0812 3456 7890"] }')
+    assert send(config, tmp_path).ok
+    ((_, body),) = api.received
+    assert body["nomor"] == "6281234567890" and api.paths == ["http://gateway.kantor.example/kirim"]

@@ -17,6 +17,7 @@ import smtplib
 import socket
 import ssl
 import threading
+import urllib.request
 from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Any
@@ -253,14 +254,24 @@ def post(url: str, body: bytes, headers: dict[str, str], timeout: float,
     """POST ``body`` within ``timeout`` seconds in all: the status, the ``Retry-After`` seconds
     and the answer. Messages never quote the URL, which may hold a token."""
     parts = urlsplit(url)
+    host, port = parts.hostname or "", parts.port
     target = parts.path or "/"
     if parts.query:
         target += "?" + parts.query
+    # An office that reaches the Internet through a proxy names it in HTTPS_PROXY / HTTP_PROXY.
+    proxy = urllib.request.getproxies().get(parts.scheme)
+    via = urlsplit(proxy) if proxy and not urllib.request.proxy_bypass(host) else None
     if parts.scheme == "https":
         connection: http.client.HTTPConnection = http.client.HTTPSConnection(
-            parts.hostname or "", parts.port, timeout=timeout, context=ssl.create_default_context())
+            via.hostname if via else host, via.port if via else port, timeout=timeout,
+            context=ssl.create_default_context())
+        if via:
+            connection.set_tunnel(host, port)
     else:
-        connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=timeout)
+        connection = http.client.HTTPConnection(via.hostname if via else host, via.port if via else port,
+                                                timeout=timeout)
+        if via:
+            target = url  # a plain-HTTP proxy takes the whole address
     try:
         with _Deadline(timeout, connection) as deadline:
             try:
