@@ -31,6 +31,7 @@ AREAS = {
     "input": "Bad input (tests/corpus/cells.jsonl)",
     "structure": "Damaged structure",
     "faults": "Faults",
+    "delivery": "Notification delivery (lost: a recipient never told; misplaced: told twice by two messages)",
     "security": "Security",
 }
 COUNTS = ("tried", "faults", "survived", "lost", "misplaced")

@@ -87,8 +87,8 @@ class Config(_Model):
     google: GoogleSettings = GoogleSettings()
     log: LogSettings = LogSettings()
     notify: NotifySettings | None = None
-    # Which notifications were sent, so none is sent twice (relative to the config file).
-    notify_state: Path = Path(".sheetflow-notify.json")
+    # The notification outbox (SQLite): what was sent, so none is sent twice (relative to the config file).
+    notify_state: Path = Path(".sheetflow-notify.sqlite")
     folder: Path = Path(".")  # where the file was: relative paths are relative to it
 
     def source(self, register: RegisterSettings) -> str:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from .api import Connection, SyncResult
 from .config import Config, RegisterSettings
@@ -17,11 +18,13 @@ from .errors import SheetflowError
 from .gsheets.ratelimit import RateLimiter
 from .gsheets.source import is_google
 from .memo import QUIET, Remembered
-from .notify import NotifyReport, events, notify
+from .notify import NotifyReport, events, notify, reminders
 from .runs import planned, recalled, remember
 from .workflow import load_workflow
 
 log = logging.getLogger("sheetflow")
+# Where versions before the outbox remembered notifications: taken over once, then renamed.
+LEGACY_STATE = ".sheetflow-notify.json"
 
 
 @dataclass(frozen=True)
@@ -127,9 +130,14 @@ def sync_all(
         return FleetRun(outcomes, moment, dry_run)
     # A run that changed nothing still notifies: it retries what an earlier run could not deliver.
     news = [e for o in outcomes if o.result for e in events(o.result.plan, o.result.workflow, o.register.name)]
+    if config.notify.reminders:
+        news += [e for o in outcomes if o.result for e in reminders(
+            o.result.plan, o.result.workflow, o.register.name, config.notify.reminders,
+            moment.astimezone(ZoneInfo(o.result.workflow.timezone)))]
     senders = {k: v for k, v in {"send_email": send_email, "send_webhook": send_webhook}.items() if v}
     try:
-        delivered = notify(news, config.notify, config.folder / config.notify_state, **senders)
+        delivered = notify(news, config.notify, config.folder / config.notify_state,
+                           legacy=config.folder / LEGACY_STATE, **senders)
     except SheetflowError as exc:
         # The registers are synced by now: a broken state file must not hide that.
         log.error("pemberitahuan: %s", exc)

@@ -183,6 +183,7 @@ def fleet_summary(run: FleetRun, lang: str) -> str:
     lines.append(render("out-fleet-total", lang, ok=sum(o.ok for o in outcomes), total=len(outcomes)))
     if run.notifications:
         lines += [d.message for d in run.notifications.deliveries]
+        lines += [n for n in (run.notifications.repaired, run.notifications.unrecorded) if n]
     if run.notify_error:
         lines.append(render("out-notify-failed", lang, error=run.notify_error))
     return "\n".join(lines)

@@ -4,7 +4,7 @@ from registers import file_register, sheet_register
 from support import MemoryRegister
 
 # Local SMTP and webhook servers, shared by the notification and fleet tests.
-pytest_plugins = ["servers"]
+pytest_plugins = ["servers", "messengers"]
 
 
 @pytest.fixture(autouse=True)

@@ -3,15 +3,14 @@
 import contextlib
 import email
 import email.policy
-import functools
 import json
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-import requests
 from aiosmtpd.controller import Controller
 
 from sheetflow.notify import channels
@@ -53,7 +52,9 @@ class Hooks:
     def __init__(self) -> None:
         self.received: list[dict] = []
         self.headers: list[dict[str, str]] = []
+        self.paths: list[str] = []
         self.status = 200
+        self.delay = 0.0  # seconds before answering
 
 
 @contextlib.contextmanager
@@ -79,6 +80,8 @@ def webhook_server():
             body = self.rfile.read(int(self.headers["Content-Length"]))
             hooks.received.append(json.loads(body))
             hooks.headers.append(dict(self.headers))
+            hooks.paths.append(self.path)
+            time.sleep(hooks.delay)
             self.send_response(hooks.status)
             self.send_header("Content-Length", "0")
             self.end_headers()
@@ -92,9 +95,6 @@ def webhook_server():
 
 @pytest.fixture
 def send_webhook():
-    # No proxy from the environment between the test and 127.0.0.1.
-    with requests.Session() as session:
-        session.trust_env = False
-        yield functools.partial(channels.send_webhook, session=session)
+    return channels.send_webhook
 
 

@@ -263,14 +263,52 @@ url = "{hook_url}"
     assert "Kalurahan Gombang" in shown and "2024/0001" in shown and "Kegiatan gombang" in shown
 
 
-def test_a_damaged_notification_state_is_reported_after_the_registers_are_synced(tmp_path, monkeypatch):
+def test_a_damaged_notification_state_is_reported_and_replaced_after_the_registers_are_synced(tmp_path,
+                                                                                             monkeypatch):
     text = excel_registers(tmp_path, ["bedoyo"])
     text += '[notify.recipients.reviewers]\nwebhooks = ["wa"]\n\n[[notify.webhooks]]\nname = "wa"\n'
     text += 'url = "http://127.0.0.1:9/hook"\n'
     write_config(tmp_path, text)
-    (tmp_path / ".sheetflow-notify.json").write_text("{rusak", encoding="utf-8")
+    (tmp_path / ".sheetflow-notify.sqlite").write_text("{rusak", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, ["sync", *NOW])
-    assert result.exit_code == 4
-    assert "bedoyo: selesai" in result.stdout and "Pemberitahuan tidak dikirim" in result.stdout
+    assert "bedoyo: selesai" in result.stdout
+    assert "Berkas status pemberitahuan .sheetflow-notify.sqlite rusak" in result.stdout
+    assert "Gagal mengirim ke webhook:wa" in result.stdout  # this run's event is kept and tried
     assert read_rows(tmp_path / "bedoyo.xlsx")[0]["status"] == "Menunggu Pemeriksaan"
+    assert len(list(tmp_path.glob(".sheetflow-notify.sqlite.rusak-*"))) == 1
+
+
+def test_reminders_set_up_in_the_config_reach_the_reviewers_and_the_superior_once(tmp_path):
+    from datetime import timedelta
+
+    text = excel_registers(tmp_path, ["bedoyo"])
+    text += """[notify.smtp]
+host = "127.0.0.1"
+sender = "sheetflow@kantor.example"
+
+[notify.recipients.reviewers]
+email = ["pertimbangan@kantor.example"]
+
+[notify.recipients.atasan]
+email = ["atasan@kantor.example"]
+
+[notify.reminders]
+every_days = 1
+office_hours = ["08:00", "16:00"]
+escalate_after_days = 3
+escalate_to = ["atasan"]
+"""
+    config = load_config(write_config(tmp_path, text))
+    sent: list[tuple[str, str]] = []
+
+    def mail(digest, smtp):
+        sent.extend((digest.recipient.address, e.kind.value) for e in digest.items)
+
+    for day in range(4):
+        sync_all(config, now=DAY_H + timedelta(days=day), send_email=mail)
+        sync_all(config, now=DAY_H + timedelta(days=day, hours=1), send_email=mail)  # a later run that day
+    assert sent == [
+        ("pertimbangan@kantor.example", "review_needed"), ("pertimbangan@kantor.example", "late"),
+        ("pertimbangan@kantor.example", "reminder"),
+        ("pertimbangan@kantor.example", "reminder"), ("atasan@kantor.example", "escalation")]

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import ipaddress
 import json
 import logging
+import signal
+import socket
+import sqlite3
 import ssl
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -17,7 +26,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from pydantic import ValidationError
 from servers import Mailbox, free_port
-from support import WORKFLOW, MemoryRegister, approved, handed_over, rejected, reviewed
+from support import WIB, WORKFLOW, MemoryRegister, approved, handed_over, rejected, reviewed
 
 from sheetflow.notify import (
     EventKind,
@@ -25,12 +34,15 @@ from sheetflow.notify import (
     Recipients,
     Rules,
     SmtpSettings,
-    StateUnreadable,
+    StateUnavailable,
     Step,
     WebhookSettings,
     events,
     notify,
+    reminders,
 )
+from sheetflow.notify.outbox import Outbox
+from sheetflow.notify.settings import ReminderSettings
 
 REGISTER = "Kapanewon Ponjong"
 PASSWORD = "rahasia-Ponjong-2024"
@@ -372,7 +384,7 @@ def test_no_password_in_the_logs_or_the_report(tls_mail_server, webhook_server, 
     told = caplog.text + " ".join(d.message for d in (*report.deliveries, *retried.deliveries))
     for secret in (PASSWORD, PASSWORD[::-1], "hook-secret", url):
         assert secret not in told
-    assert PASSWORD not in (tmp_path / "state.json").read_text(encoding="utf-8")
+    assert PASSWORD.encode() not in (tmp_path / "state.json").read_bytes()
 
 
 def test_an_unknown_certificate_is_refused(tls_mail_server, webhook_server, send_webhook, busy_register, tmp_path):
@@ -390,23 +402,260 @@ def test_roles_without_recipients_are_reported(mail_server, webhook_server, send
     assert report.unaddressed == ("admin", "reviewers", "team") and report.deliveries == ()
 
 
-def test_the_state_file_is_json_and_leaves_no_temporary_file(mail_server, webhook_server, send_webhook,
-                                                             busy_register, tmp_path):
+def test_the_outbox_is_one_sqlite_file_that_remembers_every_delivery(mail_server, webhook_server, send_webhook,
+                                                                     busy_register, tmp_path):
     (controller, _), (url, _) = mail_server, webhook_server
-    notify(events_of(busy_register), settings_for(controller.port, url), tmp_path / "state.json",
+    notify(events_of(busy_register), settings_for(controller.port, url), tmp_path / "state.sqlite",
            send_webhook=send_webhook)
-    assert [p.name for p in tmp_path.iterdir()] == ["state.json"]
-    saved = json.loads((tmp_path / "state.json").read_text(encoding="utf-8"))
-    assert len(saved["sent"]) == 3 and saved["pending"] == []
+    assert [p.name for p in tmp_path.iterdir()] == ["state.sqlite"]
+    with sqlite3.connect(tmp_path / "state.sqlite") as db:
+        assert db.execute("SELECT count(*), sum(done) FROM tasks").fetchone() == (4, 4)
+        assert db.execute("SELECT count(*) FROM events").fetchone() == (3,)
 
 
-def test_a_damaged_state_file_stops_before_sending(tmp_path):
-    state = tmp_path / "state.json"
-    state.write_text("{not json", encoding="utf-8")
-    sent = []
+def rejected_to_the_team(tmp_path, sent: list) -> object:
     settings = NotifySettings(recipients={"team": Recipients(email=("pelaksana@ponjong.example",))},
                               smtp=SmtpSettings(host="127.0.0.1", sender=SENDER))
-    with pytest.raises(StateUnreadable, match=r"state\.json"):
-        notify(events_of(MemoryRegister.of(rejected())), settings, state,
-               send_email=lambda digest, smtp: sent.append(digest))
+    return notify(events_of(MemoryRegister.of(rejected())), settings, tmp_path / "state.sqlite",
+                  send_email=lambda digest, smtp: sent.append(digest))
+
+
+@pytest.mark.parametrize("damage", [b"{not json", b"SQLite format 3\x00" + b"\xff" * 200])
+def test_a_damaged_state_file_is_put_aside_reported_and_this_runs_events_still_sent(tmp_path, damage):
+    (tmp_path / "state.sqlite").write_bytes(damage)
+    sent: list = []
+    report = rejected_to_the_team(tmp_path, sent)
+    (aside,) = tmp_path.glob("state.sqlite.rusak-*")
+    assert aside.read_bytes() == damage
+    assert report.repaired.startswith("Berkas status pemberitahuan state.sqlite rusak (")
+    assert aside.name in report.repaired and report.repaired.count(".") <= 4
+    assert [d.items[0].register_no for d in sent] == ["2024/0001"] and report.ok
+    assert rejected_to_the_team(tmp_path, sent).deliveries == () and len(sent) == 1
+
+
+def test_an_unwritable_state_folder_is_one_sentence_and_nothing_is_sent(tmp_path):
+    (tmp_path / "state.sqlite").mkdir()  # a folder where the file should be: SQLite cannot open it
+    sent: list = []
+    with pytest.raises(StateUnavailable, match=r"^Berkas status pemberitahuan .*state\.sqlite tidak dapat dibuka"):
+        rejected_to_the_team(tmp_path, sent)
     assert sent == []
+
+
+# ---------------------------------------------------------------- exactly once
+WORKER = Path(__file__).parent / "notify_worker.py"
+
+
+def worker_command(state: Path, url: str, count: int, mode: str) -> list[str]:
+    return [sys.executable, str(WORKER), str(state), url, str(count), mode]
+
+
+def wait_for(condition, seconds: float = 20) -> None:
+    end = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < end, "timed out"
+        time.sleep(0.01)
+
+
+def test_recipients_not_yet_reached_when_a_run_is_terminated_hear_on_the_next_run(webhook_server, tmp_path):
+    url, hooks = webhook_server
+    hooks.delay = 0.5
+    run = subprocess.Popen(worker_command(tmp_path / "state.sqlite", url, 4, "fresh"), stderr=subprocess.DEVNULL)
+    wait_for(lambda: len(hooks.paths) >= 2)
+    run.send_signal(signal.SIGTERM)
+    run.wait(timeout=20)
+    hooks.delay = 0
+    # The next sync finds nothing new in the register: what was left must come from the state.
+    done = subprocess.run(worker_command(tmp_path / "state.sqlite", url, 4, "quiet"), capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert sorted(hooks.paths) == ["/hook/0", "/hook/1", "/hook/2", "/hook/3"]
+
+
+class QuitFails(Mailbox):
+    """Takes the message, then answers QUIT with an error."""
+
+    async def handle_QUIT(self, server, session, envelope):
+        return "421 4.3.0 Antrean sedang penuh"
+
+
+def test_a_mail_server_failing_on_quit_after_taking_the_message_gets_it_once(tmp_path):
+    mailbox = QuitFails()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        settings = NotifySettings(recipients={"team": Recipients(email=("pelaksana@ponjong.example",))},
+                                  smtp=SmtpSettings(host="127.0.0.1", port=controller.port, security="none",
+                                                    sender=SENDER, timeout=5))
+        first = notify(events_of(MemoryRegister.of(rejected())), settings, tmp_path / "state.sqlite")
+        again = notify([], settings, tmp_path / "state.sqlite")
+    finally:
+        controller.stop()
+    assert first.ok and first.pending == 0 and again.deliveries == ()
+    assert len(mailbox.received) == 1
+
+
+def test_two_overlapping_runs_deliver_a_pending_digest_once(tmp_path):
+    sent = []
+
+    def slow(digest, smtp):
+        time.sleep(0.5)
+        sent.append(digest.recipient.address)
+
+    settings = NotifySettings(recipients={"team": Recipients(email=("pelaksana@ponjong.example",))},
+                              smtp=SmtpSettings(host="127.0.0.1", sender=SENDER))
+    news = events_of(MemoryRegister.of(rejected()))
+    runs = [threading.Thread(target=notify, args=(news, settings, tmp_path / "state.sqlite"),
+                             kwargs={"send_email": slow}) for _ in range(2)]
+    for run in runs:
+        run.start()
+    for run in runs:
+        run.join(timeout=30)
+    assert sent == ["pelaksana@ponjong.example"]
+
+
+def trickle(reply: bytes, every: float):
+    """A TCP server that answers each connection with ``reply``, one byte every ``every`` seconds."""
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve():
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            with connection:
+                try:
+                    for byte in reply:
+                        connection.sendall(bytes([byte]))
+                        time.sleep(every)
+                except OSError:
+                    pass
+
+    threading.Thread(target=serve, daemon=True).start()
+    return listener
+
+
+def test_a_trickling_webhook_is_cut_off_at_its_timeout(tmp_path):
+    listener = trickle(b"HTTP/1.1 200 OK\r\n" + b"X-Slow: " + b"x" * 60 + b"\r\n\r\n", 0.1)
+    port = listener.getsockname()[1]
+    settings = NotifySettings(recipients={"team": Recipients(webhooks=("wa",))},
+                              webhooks=(WebhookSettings(name="wa", url=f"http://127.0.0.1:{port}/", timeout=1),))
+    started = time.monotonic()
+    try:
+        report = notify(events_of(MemoryRegister.of(rejected())), settings, tmp_path / "state.sqlite")
+    finally:
+        listener.close()
+    assert time.monotonic() - started < 3
+    (failed,) = report.deliveries
+    assert failed.reason == "Webhook wa tidak menjawab dalam 1 detik." and report.pending == 1
+
+
+def test_a_trickling_mail_server_is_cut_off_at_its_timeout(tmp_path):
+    listener = trickle(b"220 " + b"x" * 60 + b"\r\n", 0.1)
+    port = listener.getsockname()[1]
+    settings = NotifySettings(recipients={"team": Recipients(email=("pelaksana@ponjong.example",))},
+                              smtp=SmtpSettings(host="127.0.0.1", port=port, security="none", sender=SENDER,
+                                                timeout=1))
+    started = time.monotonic()
+    try:
+        report = notify(events_of(MemoryRegister.of(rejected())), settings, tmp_path / "state.sqlite")
+    finally:
+        listener.close()
+    assert time.monotonic() - started < 3
+    (failed,) = report.deliveries
+    assert failed.reason == f"Server surel 127.0.0.1:{port} tidak menjawab dalam 1 detik."
+
+
+def test_a_state_file_that_cannot_be_written_after_sending_is_one_sentence(tmp_path, monkeypatch):
+    sent: list = []
+
+    def refuse(self, claim, now):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(Outbox, "delivered", refuse)
+    report = rejected_to_the_team(tmp_path, sent)
+    assert len(sent) == 1 and not report.ok
+    assert report.unrecorded == (f"Berkas status pemberitahuan {tmp_path / 'state.sqlite'} tidak dapat ditulis "
+                                 "(disk I/O error); pesan ke email:pelaksana@ponjong.example mungkin terkirim "
+                                 "lagi pada sync berikutnya.")
+
+
+# ---------------------------------------------------------------- reminders
+REMIND = ReminderSettings(every_days=1, office_hours=("08:00", "16:00"), escalate_after_days=3,
+                          escalate_to=("atasan",))
+
+
+def reminders_after(days: int, settings: ReminderSettings = REMIND, hour: int = 10) -> list:
+    register = MemoryRegister.of(handed_over())
+    register.sync()
+    register.later(days=days)
+    now = register.clock.replace(hour=hour)
+    return reminders(register.sync(now=now), WORKFLOW, REGISTER, settings, now)
+
+
+def test_a_review_still_awaited_is_reminded_from_the_day_after_the_late_notice():
+    assert reminders_after(1) == []  # H+1 is the late event's day
+    (reminder,) = reminders_after(2)
+    assert (reminder.kind, reminder.role, reminder.detail) == (EventKind.REMINDER, "reviewers", "belum diperiksa H+2")
+
+
+def test_after_n_days_the_reminder_also_goes_to_the_escalation_roles():
+    found = reminders_after(3)
+    assert [(e.kind, e.role) for e in found] == [(EventKind.REMINDER, "reviewers"), (EventKind.ESCALATION, "atasan")]
+    assert len({e.key for e in found}) == 2
+
+
+def test_reminders_every_two_days_skip_the_days_between():
+    every_two = REMIND.model_copy(update={"every_days": 2})
+    assert [len(reminders_after(d, every_two)) for d in (2, 3, 4, 5)] == [0, 2, 0, 2]
+
+
+def test_a_reminder_found_before_office_hours_waits_for_them():
+    (early,) = reminders_after(2, hour=6)
+    assert dt.datetime.fromtimestamp(early.due, WIB).strftime("%H:%M") == "08:00"
+    (late,) = reminders_after(2, hour=17)
+    assert dt.datetime.fromtimestamp(late.due, WIB).strftime("%d %H:%M") == "06 08:00"
+
+
+def test_each_reminder_is_sent_once_and_only_in_office_hours(tmp_path):
+    sent: list = []
+    settings = NotifySettings(recipients={"reviewers": Recipients(email=("pertimbangan@ponjong.example",)),
+                                          "atasan": Recipients(email=("atasan@ponjong.example",))},
+                              smtp=SmtpSettings(host="127.0.0.1", sender=SENDER), reminders=REMIND)
+    found = reminders_after(3, hour=6)
+    due = found[0].due
+
+    def run(at: float) -> object:
+        return notify(found, settings, tmp_path / "state.sqlite", clock=lambda: at,
+                      send_email=lambda digest, smtp: sent.append(digest.recipient.address))
+
+    assert run(due - 3600).deliveries == () and sent == []  # 07:00: recorded, not sent
+    assert run(due + 300).ok and sorted(sent) == ["atasan@ponjong.example", "pertimbangan@ponjong.example"]
+    assert run(due + 600).deliveries == () and len(sent) == 2
+
+
+def test_the_json_state_of_earlier_versions_is_taken_over_without_losing_or_repeating(tmp_path):
+    pending = events_of(MemoryRegister.of(rejected()))[0]
+    legacy = tmp_path / ".sheetflow-notify.json"
+    legacy.write_text(json.dumps({
+        "format": 1, "sent": ["Kapanewon Ponjong|2024/0009|approved|x"],
+        "pending": [{**dataclasses.asdict(pending), "kind": "rejected"}],
+        "reached": {pending.key: ["email:pelaksana@ponjong.example"]},
+    }), encoding="utf-8")
+    sent: list = []
+    settings = NotifySettings(recipients={"team": Recipients(email=("pelaksana@ponjong.example",),
+                                                             webhooks=("wa",))},
+                              smtp=SmtpSettings(host="127.0.0.1", sender=SENDER),
+                              webhooks=(WebhookSettings(name="wa", url="http://127.0.0.1:9/"),))
+    report = notify([], settings, tmp_path / "state.sqlite", legacy=legacy,
+                    send_email=lambda digest, smtp: sent.append(digest),
+                    send_webhook=lambda digest, hook: sent.append(digest))
+    assert [str(d.recipient) for d in report.deliveries] == ["webhook:wa"]  # the e-mail had it already
+    assert report.ok and not legacy.exists() and (tmp_path / ".sheetflow-notify.json.diimpor").exists()
+
+
+def test_a_state_folder_that_cannot_be_made_is_one_sentence(tmp_path):
+    (tmp_path / "berkas").write_text("bukan folder", encoding="utf-8")
+    settings = NotifySettings(recipients={"team": Recipients(email=("pelaksana@ponjong.example",))},
+                              smtp=SmtpSettings(host="127.0.0.1", sender=SENDER))
+    with pytest.raises(StateUnavailable, match=r"^Berkas status pemberitahuan .*berkas/state\.sqlite tidak dapat"):
+        notify([], settings, tmp_path / "berkas" / "state.sqlite")

@@ -407,3 +407,56 @@ def test_a_clock_behind_the_newest_riwayat_entry_refuses_to_run_and_writes_nothi
                    note="a clock behind the newest Riwayat entry (a month, a second): exit 3, nothing written")
     assert (raised.value.exit_code, untouched) == (3, True)
 
+
+# ---------------------------------------------------------------- notifications killed mid-delivery
+NOTIFY_WORKER = Path(__file__).parent / "notify_worker.py"
+NOTIFY_RECIPIENTS = 8
+
+
+@pytest.mark.slow
+def test_a_delivery_killed_at_any_moment_sends_each_message_once_when_rerun(tmp_path, webhook_server):
+    url, hooks = webhook_server
+    rng = random.Random(20240704)
+
+    def deliver(state: Path) -> subprocess.Popen:
+        command = [sys.executable, str(NOTIFY_WORKER), str(state), url, str(NOTIFY_RECIPIENTS), "fresh"]
+        return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    hooks.delay = 0.01
+    started = time.monotonic()
+    assert deliver(tmp_path / "acuan.sqlite").wait(timeout=60) == 0
+    duration = time.monotonic() - started
+    outcome: Counter[str] = Counter()
+    failures = []
+    for trial in range(TRIALS):
+        hooks.paths.clear()
+        hooks.headers.clear()
+        state = tmp_path / f"percobaan-{trial:03d}.sqlite"
+        process = deliver(state)
+        time.sleep(rng.uniform(0, duration))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        # Rerun until nothing is left, as the next scheduled syncs would (the same events offered again).
+        reruns = 0
+        while deliver(state).wait(timeout=60) != 0 and reruns < 5:
+            reruns += 1
+        received: dict[str, list[str]] = {}
+        for path, headers in zip(hooks.paths, hooks.headers, strict=True):
+            received.setdefault(path, []).append(headers["Idempotency-Key"])
+        lost = NOTIFY_RECIPIENTS - len(received)
+        twice = sum(len(set(keys)) > 1 for keys in received.values())  # two different messages: a real double
+        resent = sum(len(keys) > len(set(keys)) for keys in received.values())  # the same message again
+        outcome["lost"] += lost
+        outcome["twice"] += twice
+        outcome["resent"] += resent
+        if lost or twice:
+            failures.append(f"trial {trial}: {lost} lost, {twice} sent twice")
+        else:
+            outcome["survived"] += 1
+    figures.record("delivery", tried=TRIALS, faults=TRIALS, survived=outcome["survived"], lost=outcome["lost"],
+                   misplaced=outcome["twice"],
+                   note=(f"kill -9 of a delivery to {NOTIFY_RECIPIENTS} webhooks ({duration:.1f} s with the "
+                         f"process start), then reruns: {outcome['resent']} recipients got the same message "
+                         "(same Idempotency-Key) again because the kill fell after the server took it and "
+                         "before its answer was recorded"))
+    assert failures == []

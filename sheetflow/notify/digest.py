@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from .events import Event, EventKind
-from .settings import Recipients
+from .settings import NotifySettings
 
 # Shaped like messages.CATALOGUE, so these can move there as they are.
 TEMPLATES: dict[str, dict[str, str]] = {
@@ -33,11 +33,17 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "id": "Disetujui: mohon diunggah ke media sosial hari ini juga dan isi Tautan Unggahan."
     },
     "notify-action-late": {"id": "Melewati batas waktu Hari H: mohon segera ditindaklanjuti."},
+    "notify-action-reminder": {"id": "Pengingat: langkah ini masih ditunggu dan sudah melewati batas waktunya."},
+    "notify-action-escalation": {
+        "id": "Untuk perhatian atasan: langkah ini masih ditunggu dan sudah lama melewati batas waktunya."
+    },
     "notify-detail-review-needed": {"id": "Keterangan"},
     "notify-detail-fix-needed": {"id": "Catatan Sistem"},
     "notify-detail-rejected": {"id": "Tanggapan Tertulis"},
     "notify-detail-approved": {"id": "Disetujui Oleh"},
     "notify-detail-late": {"id": "Ketepatan Waktu"},
+    "notify-detail-reminder": {"id": "Ketepatan Waktu"},
+    "notify-detail-escalation": {"id": "Ketepatan Waktu"},
 }
 INDENT = "   "
 
@@ -45,12 +51,19 @@ INDENT = "   "
 class Channel(StrEnum):
     EMAIL = "email"
     WEBHOOK = "webhook"
+    CHAT = "chat"  # a messenger webhook and one phone number or chat id
 
 
 @dataclass(frozen=True)
 class Recipient:
     channel: Channel
-    address: str  # an e-mail address, or a webhook's name
+    address: str  # an e-mail address, a webhook's name, or for a chat ``webhook/number``
+
+    @property
+    def via(self) -> tuple[str, str]:
+        """A chat's webhook name and phone number or chat id."""
+        name, _, to = self.address.partition("/")
+        return name, to
 
     def __str__(self) -> str:
         return f"{self.channel.value}:{self.address}"
@@ -62,6 +75,7 @@ class Digest:
     items: tuple[Event, ...]
     subject: str
     text: str
+    id: str = "sheetflow"  # names this digest, the same when it is sent again after a crash
 
     def payload(self) -> dict[str, object]:
         """The digest as a webhook receives it."""
@@ -74,15 +88,21 @@ class Digest:
                 "text": self.text, "items": items}
 
 
-def route(events: Iterable[Event], recipients: Mapping[str, Recipients]) -> dict[Recipient, list[Event]]:
+def targets(settings: NotifySettings) -> dict[str, list[Recipient]]:
+    """Each role's recipients, phone numbers in the form their API wants."""
+    return {role: [*(Recipient(Channel.EMAIL, a) for a in who.email),
+                   *(Recipient(Channel.WEBHOOK, n) for n in who.webhooks),
+                   *(Recipient(Channel.CHAT, f"{name}/{settings.address(name, to)}")
+                     for name, addresses in who.to.items() for to in addresses)]
+            for role, who in settings.recipients.items()}
+
+
+def route(events: Iterable[Event], recipients: Mapping[str, list[Recipient]]) -> dict[Recipient, list[Event]]:
     """Each recipient's events, once per situation (someone in two roles hears of a late row once),
     a row's items together."""
     routed: dict[Recipient, dict[str, Event]] = {}
     for event in events:
-        who = recipients.get(event.role, Recipients())
-        targets = [Recipient(Channel.EMAIL, a) for a in who.email]
-        targets += [Recipient(Channel.WEBHOOK, n) for n in who.webhooks]
-        for recipient in targets:
+        for recipient in recipients.get(event.role, []):
             routed.setdefault(recipient, {}).setdefault(event.key, event)
     order = list(EventKind)
     return {
@@ -91,7 +111,7 @@ def route(events: Iterable[Event], recipients: Mapping[str, Recipients]) -> dict
     }
 
 
-def digest(recipient: Recipient, events: Iterable[Event]) -> Digest:
+def digest(recipient: Recipient, events: Iterable[Event], id: str = "sheetflow") -> Digest:
     items = tuple(events)
     register = _registers(items)
     lines = [render("notify-greeting"), "", render("notify-intro", count=len(items), register=register), ""]
@@ -108,7 +128,7 @@ def digest(recipient: Recipient, events: Iterable[Event]) -> Digest:
         lines.append("")
     lines.append(render("notify-closing"))
     subject = render("notify-subject", register=register, count=len(items))
-    return Digest(recipient, items, subject, "\n".join(lines) + "\n")
+    return Digest(recipient, items, subject, "\n".join(lines) + "\n", id)
 
 
 def render(code: str, **params: object) -> str:

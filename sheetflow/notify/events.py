@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from enum import StrEnum
 
 from .. import cells, messages
 from ..sync import Plan, RowOutcome
 from ..workflow import Group, Workflow
+from .settings import ReminderSettings
 
 # System columns every workflow has (the planner writes them by these keys).
 NOTES = "notes"
@@ -27,6 +29,8 @@ class EventKind(StrEnum):
     REJECTED = "rejected"
     APPROVED = "approved"
     LATE = "late"
+    REMINDER = "reminder"
+    ESCALATION = "escalation"
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,7 @@ class Event:
     activity: str
     detail: str
     key: str  # the situation, the same whichever run sees it; shared by the roles told of it
+    due: float = 0.0  # not sent before this moment (seconds since the epoch): reminders wait for office hours
 
 
 @dataclass(frozen=True)
@@ -116,3 +121,41 @@ class _Reader:
         activity = cells.text(row.values.get(self.rules.activity)).strip()
         key = "|".join([self.register, row.register_no, kind.value, marker])
         return Event(self.register, row.register_no, kind, role, activity, detail.strip(), key)
+
+
+def reminders(plan: Plan, workflow: Workflow, register: str, settings: ReminderSettings, now: datetime) -> list[Event]:
+    """Reminders for steps still awaited past their day (the planner's ``delays``): one on day
+    H+1+every, H+1+2·every …, the first day being the ``late`` event's; from ``escalate_after_days``
+    on, the same to ``escalate_to``. Each is due at the start of the register's office hours
+    (now, when within them), so a run before office hours records it and a later run sends it."""
+    rules = Rules.of(workflow)
+    owner = next(c.filled_by for c in workflow.columns if c.group is Group.SUBMISSION)
+    counter = next((t.increment for t in workflow.transitions if t.handover and t.increment), None)
+    due = office_start(now, settings.office_hours).timestamp()
+    found = []
+    for row in plan.rows:
+        step = rules.steps.get(row.after)
+        round_ = cells.text(row.values.get(counter)) if counter else ""
+        for delay in row.delays:
+            if delay.done or delay.days <= 1 or (delay.days - 1) % settings.every_days:
+                continue
+            base = [register, row.register_no, round_ or "0", delay.deadline.stamp, str(delay.days)]
+            detail = messages.render("pending", workflow.language, step=delay.deadline.label) + f" H+{delay.days}"
+            activity = cells.text(row.values.get(rules.activity)).strip()
+            told = [(EventKind.REMINDER, step.role if step else owner)]
+            if settings.escalate_after_days is not None and delay.days >= settings.escalate_after_days:
+                told += [(EventKind.ESCALATION, role) for role in settings.escalate_to]
+            for kind, role in told:
+                key = "|".join([*base[:2], kind.value, *base[2:]])
+                found.append(Event(register, row.register_no, kind, role, activity, detail, key, due))
+    return found
+
+
+def office_start(now: datetime, hours: tuple[str, str]) -> datetime:
+    """``now`` if within office hours (``now``'s own zone), else when they next begin."""
+    start, end = (time.fromisoformat(h) for h in hours)
+    if now.timetz().replace(tzinfo=None) < start:
+        return datetime.combine(now.date(), start, now.tzinfo)
+    if now.timetz().replace(tzinfo=None) >= end:
+        return datetime.combine(now.date() + timedelta(days=1), start, now.tzinfo)
+    return now
