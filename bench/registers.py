@@ -98,7 +98,7 @@ def planner_seconds(sheets: Mapping[str, Sheet]) -> tuple[int, float]:
     """The pure planner on a register read by a backend: its rows, and the median seconds
     of three plans (the rows and history parsed beforehand, outside the clock)."""
     _, rows = read_register(sheets, WORKFLOW)
-    history = read_history(sheets, WORKFLOW)
+    history = read_history(sheets, WORKFLOW).entries
     times = []
     for _ in range(3):
         started = time.perf_counter()
