@@ -15,11 +15,13 @@ renders it; the file is closed again, so LibreOffice's lock file is gone afterwa
         ], locale="en-US")                               # an en-US profile: 7 March
         office.pdf(register)                             # LibreOffice opens and renders it
 
+A cell is named as in Calc ("B5") or by its column's header, ``under("Keputusan", 5)``.
 ``typed`` reads an entry as Calc reads what is typed: "=TRUE()" becomes a formula, a date
 or number is read in the given locale, anything else is text; ``text``, ``formula`` and
 ``value`` set a cell directly (setString, setFormula, setValue). ``shown`` reads a cell
 as displayed.
-When LibreOffice or ``uno`` is missing, ``Office`` skips the test and says why.
+When LibreOffice or ``uno`` is missing, ``Office`` skips the test and says why (in CI,
+which installs them, it fails instead).
 """
 
 from __future__ import annotations
@@ -42,25 +44,31 @@ STEPS = Path(__file__).with_name("office_steps.py")
 JOB_SECONDS = 240
 
 Step = list[Any]
+Cell = str | list[Any]
 
 
-def typed(sheet: str, cell: str, entry: str) -> Step:
+def under(header: str, row: int) -> Cell:
+    """The cell in ``row`` (1-based) of the column whose header (row 1) is ``header``."""
+    return [header, row]
+
+
+def typed(sheet: str, cell: Cell, entry: str) -> Step:
     """Type ``entry`` into the cell and press Enter: read as Calc reads input (formulas,
     numbers and dates in the profile's locale, else text)."""
     return ["typed", sheet, cell, entry]
 
 
-def text(sheet: str, cell: str, value: str) -> Step:
+def text(sheet: str, cell: Cell, value: str) -> Step:
     """The cell holds exactly this text, whatever it looks like (setString)."""
     return ["text", sheet, cell, value]
 
 
-def formula(sheet: str, cell: str, value: str) -> Step:
+def formula(sheet: str, cell: Cell, value: str) -> Step:
     """A formula in Calc's English syntax, e.g. "=TRUE()" (setFormula)."""
     return ["formula", sheet, cell, value]
 
 
-def value(sheet: str, cell: str, number: float) -> Step:
+def value(sheet: str, cell: Cell, number: float) -> Step:
     """A number (setValue); a date is its serial number."""
     return ["value", sheet, cell, number]
 
@@ -72,12 +80,24 @@ def copy(sheet: str, source: str, target: str) -> Step:
     return ["copy", sheet, source, target]
 
 
-def comment(sheet: str, cell: str, note: str) -> Step:
+def copy_row(sheet: str, source: int, target: int) -> Step:
+    """Copy the whole row ``source`` onto row ``target`` (1-based), as selecting the row
+    and pasting it; on a protected sheet this needs ``unprotect`` first."""
+    return ["copy_row", sheet, source, target]
+
+
+def unprotect(sheet: str, password: str = "") -> Step:
+    """Lift the sheet's protection (the template's has no password), as an admin does
+    before pasting whole rows over its locked system columns."""
+    return ["unprotect", sheet, password]
+
+
+def comment(sheet: str, cell: Cell, note: str) -> Step:
     """A comment (annotation) on the cell."""
     return ["comment", sheet, cell, note]
 
 
-def shown(sheet: str, cell: str) -> Step:
+def shown(sheet: str, cell: Cell) -> Step:
     """Read the cell as LibreOffice displays it: one entry of what ``edit`` returns."""
     return ["shown", sheet, cell]
 
@@ -107,6 +127,8 @@ class Office:
 
     def __enter__(self) -> Office:
         reason = unavailable()
+        if reason and os.environ.get("CI"):
+            pytest.fail(reason)
         if reason:
             pytest.skip(reason)
         profile = self.folder / "lo-profile"

@@ -60,7 +60,18 @@ class Steps:
         self.formatter.attachNumberFormatsSupplier(doc)
 
     def cell(self, sheet, ref):
-        return self.doc.Sheets.getByName(sheet).getCellRangeByName(ref)
+        """A cell named as in Calc ("B5") or as [HEADER, ROW]: ROW (1-based) under the
+        header HEADER in row 1."""
+        page = self.doc.Sheets.getByName(sheet)
+        if isinstance(ref, str):
+            return page.getCellRangeByName(ref)
+        header, row = ref
+        used = page.createCursor()
+        used.gotoEndOfUsedArea(False)
+        for column in range(used.RangeAddress.EndColumn + 1):
+            if page.getCellByPosition(column, 0).getString().strip() == header:
+                return page.getCellByPosition(column, row - 1)
+        raise SystemExit(f"{sheet} has no column headed {header!r}")
 
     def typed(self, sheet, ref, entry):
         """What Calc makes of an entry typed into a cell: a formula, a number or date as
@@ -74,10 +85,13 @@ class Steps:
         formats = self.doc.NumberFormats
         current = formats.getByKey(cell.NumberFormat)
         standard = formats.getStandardIndex(self.locale)
+        # A formatted cell reads input in its format's language, as Calc does: month
+        # names of another language stay text.
+        reading = standard if current.StandardFormat else cell.NumberFormat
         try:
             if current.Type & TEXT_FORMAT:
                 raise ValueError("a cell formatted as text keeps what is typed as text")
-            number = self.formatter.convertStringToNumber(standard, entry)
+            number = self.formatter.convertStringToNumber(reading, entry)
         except Exception:  # not a number in this locale: text
             cell.setString(entry)
             return
@@ -98,6 +112,15 @@ class Steps:
         page = self.doc.Sheets.getByName(sheet)
         origin = page.getCellRangeByName(source).RangeAddress
         page.copyRange(page.getCellRangeByName(target).CellAddress, origin)
+
+    def copy_row(self, sheet, source, target):
+        page = self.doc.Sheets.getByName(sheet)
+        last = page.Columns.Count - 1
+        origin = page.getCellRangeByPosition(0, source - 1, last, source - 1).RangeAddress
+        page.copyRange(page.getCellByPosition(0, target - 1).CellAddress, origin)
+
+    def unprotect(self, sheet, password):
+        self.doc.Sheets.getByName(sheet).unprotect(password)
 
     def comment(self, sheet, ref, text):
         page = self.doc.Sheets.getByName(sheet)

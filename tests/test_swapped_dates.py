@@ -3,15 +3,13 @@ paragraph): on an en-US LibreOffice, Excel or Google Sheet, 03/07/2024 typed for
 stored as 7 March. Sync names both readings and holds the hand-over until the date is
 written so that it cannot be misread; the record states no lateness from a doubtful date."""
 
-import os
-import shutil
-import subprocess
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from emulator import DEFAULT_EMAIL
 from files import new_register, read_rows
+from office import Office, typed
 from openpyxl.utils import get_column_letter
 from registers import SheetRegister, register_rows
 from support import DAY_H, WORKFLOW, MemoryRegister, handed_over, submission
@@ -134,31 +132,25 @@ def test_the_guide_quotes_the_note_as_sync_writes_it():
 
 
 # ---------------------------------------------------------------- typed in LibreOffice
-SYSTEM_PYTHON = "/usr/bin/python3"
-
-
-def _has_uno() -> bool:
-    return subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True).returncode == 0
+@pytest.fixture(scope="module")
+def office(tmp_path_factory):
+    with Office(tmp_path_factory.mktemp("office")) as running:
+        yield running
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not (shutil.which("soffice") and _has_uno()) and not os.environ.get("CI"),
-                    reason="LibreOffice with its Python bridge is not installed (.ci/run installs it)")
-@pytest.mark.parametrize(("locale", "typed", "read", "doubted"), [
+@pytest.mark.parametrize(("locale", "entry", "read", "doubted"), [
     ("en-US", "03/07/2024", date(2024, 3, 7), True),  # month first: a date cell of 7 March
     ("id-ID", "03/07/2024", date(2024, 7, 3), False),
     ("id-ID", "7 Maret 2024", date(2024, 3, 7), False),  # kept as text: the cell's own reading, confirmed
     ("en-US", "3 Juli 2024", date(2024, 7, 3), False),  # kept as text: the swapped reading, confirmed
 ])
 def test_a_date_typed_in_libreoffice_is_doubted_only_as_a_date_cell_that_may_be_swapped(
-    tmp_path, locale, typed, read, doubted
+    office, tmp_path, locale, entry, read, doubted
 ):
     path = new_register(tmp_path, handed_over(activity_date=None))
     column = get_column_letter([c.key for c in WORKFLOW.columns].index("activity_date") + 1)
-    typing = subprocess.run([SYSTEM_PYTHON, Path(__file__).with_name("lo_type.py"), path, WORKFLOW.sheets.register_,
-                             f"{column}2", typed, locale, tmp_path / "profile"],
-                            capture_output=True, text=True, timeout=300)
-    assert typing.returncode == 0, typing.stderr
+    office.edit(path, [typed(WORKFLOW.sheets.register_, f"{column}2", entry)], locale=locale)
     result = api.sync_register(path, now=DAY_H)
     [row] = read_rows(path)
     assert [cells.parse_date(r.values["activity_date"]) for r in result.plan.rows] == [read]
