@@ -2,7 +2,6 @@
 
 from bench.__main__ import planner_rate
 from bench.registers import NOW, build, edit_one_percent
-
 from sheetflow import api
 
 
