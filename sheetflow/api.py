@@ -139,13 +139,10 @@ def setup_register(
     """Prepare a Google Sheet like the template; the number of changes made (0 the second time)."""
     if not is_google(source):
         raise SheetflowError(f"setup menyiapkan Google Sheet (gsheet:ID); untuk berkas pakai: sheetflow init {source}")
-    from .gsheets.backend import open_spreadsheet
     from .gsheets.setup import setup_requests
 
     wf = workflow or load_workflow()
-    connection = connection or Connection()
-    with open_spreadsheet(source, write=True, credentials=connection.credentials, session=connection.session,
-                          sleep=connection.sleep) as book:
+    with open_source(source, write=True, connection=connection or Connection()) as book:
         register = book.read([wf.sheets.register_]).get(wf.sheets.register_)
         headers = register.rows[0] if register and register.rows else ()
         changes = setup_requests(book.metadata, headers, wf, editors=[book.account, *admins],
@@ -176,12 +173,8 @@ def form_coverage(
     columns; ``sheet`` names the responses sheet, else it is found by a linked form's name."""
     if not is_google(source):
         raise SheetflowError(f"Pemeriksaan formulir untuk Google Sheet (gsheet:ID), bukan {source}.")
-    from .gsheets.backend import open_spreadsheet
-
     wf = workflow or load_workflow()
-    connection = connection or Connection()
-    with open_spreadsheet(source, write=False, credentials=connection.credentials, session=connection.session,
-                          sleep=connection.sleep) as book:
+    with open_source(source, write=False, connection=connection or Connection()) as book:
         titles = [s["properties"]["title"] for s in book.metadata.get("sheets", [])]
         found = sheet if sheet in titles else next((t for t in titles if t in intake.RESPONSE_SHEETS), None)
         if found is None:
