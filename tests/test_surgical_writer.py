@@ -220,14 +220,20 @@ def test_a_literal_escape_sequence_typed_by_a_person_reads_back_as_typed(tmp_pat
     assert "Tim _x0041_ Humas" in [row[5] for row in history]
 
 
-def test_a_sheet_sync_must_write_that_is_a_chart_sheet_is_refused_and_nothing_written(tmp_path):
-    path = tmp_path / "register.xlsx"
+def _handed_over_book(path: Path) -> xlsxwriter.Workbook:
+    """An open XlsxWriter workbook with one handed-over row and a Riwayat; the test adds the Rekap it needs."""
     book = xlsxwriter.Workbook(str(path))
     sheet = book.add_worksheet(SHEETS.register_)
     sheet.write_row(0, 0, HEADERS)
     for key, value in handed_over().items():
         sheet.write(1, COLUMN[key], _cell_value(value))
     book.add_worksheet(SHEETS.history).write_row(0, 0, ["Waktu", "No. Register"])
+    return book
+
+
+def test_a_sheet_sync_must_write_that_is_a_chart_sheet_is_refused_and_nothing_written(tmp_path):
+    path = tmp_path / "register.xlsx"
+    book = _handed_over_book(path)
     chart = book.add_chart({"type": "column"})
     chart.add_series({"values": f"={SHEETS.register_}!$F$2:$F$2"})
     book.add_chartsheet(SHEETS.recap).set_chart(chart)
@@ -240,12 +246,7 @@ def test_a_sheet_sync_must_write_that_is_a_chart_sheet_is_refused_and_nothing_wr
 
 def test_cells_in_an_excel_tables_header_are_refused_and_nothing_written(tmp_path):
     path = tmp_path / "register.xlsx"
-    book = xlsxwriter.Workbook(str(path))
-    sheet = book.add_worksheet(SHEETS.register_)
-    sheet.write_row(0, 0, HEADERS)
-    for key, value in handed_over().items():
-        sheet.write(1, COLUMN[key], _cell_value(value))
-    book.add_worksheet(SHEETS.history).write_row(0, 0, ["Waktu", "No. Register"])
+    book = _handed_over_book(path)
     recap = book.add_worksheet(SHEETS.recap)
     recap.add_table("A1:B3", {"columns": [{"header": "Kolom A"}, {"header": "Kolom B"}]})
     book.close()
